@@ -1,0 +1,35 @@
+package io.imgstore.cli;
+
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Top-level {@code imgstore} command; each subcommand is its own class. */
+@Command(name = "imgstore", mixinStandardHelpOptions = true, version = "imgstore-java 0.1.0",
+        description = "Inspect, convert and test imgstore stores. Without a command, 'serve' starts the HTTP service.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class ImgstoreCommand implements Runnable {
+
+    private static final Set<String> COMMANDS =
+            Set.of("info", "extract", "save", "test", "timecodes", "view", "help", "--help", "-h", "--version", "-V");
+
+    /** True when the arguments name a CLI command rather than server options. */
+    public static boolean isCliInvocation(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** Runs the CLI and returns the exit code. */
+    public static int run(String... args) {
+        CommandLine cmd = new CommandLine(new ImgstoreCommand());
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("imgstore: " + ex.getMessage());
+            return 1;
+        });
+        return cmd.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}
