@@ -30,7 +30,10 @@ final class ImgstoreImage {
             Path jar = jar();
             String base = baseImage();
             requireBaseImage(base);
-            image = new ImageFromDockerfile("localhost/imgstore-java-it:" + Long.toHexString(System.nanoTime()), true)
+            String name = "localhost/imgstore-java-it:" + Long.toHexString(System.nanoTime());
+            // Removed by our own hook: Testcontainers' deleteOnExit leaves it behind when Ryuk is off.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(name), "remove " + name));
+            image = new ImageFromDockerfile(name, false)
                     .withFileFromPath("docker/Dockerfile", project.resolve("docker/Dockerfile"))
                     .withFileFromPath("docker/entrypoint.sh", project.resolve("docker/entrypoint.sh"))
                     .withFileFromPath("docker/healthcheck.sh", project.resolve("docker/healthcheck.sh"))
@@ -39,6 +42,14 @@ final class ImgstoreImage {
                     .withBuildArg("BASE_IMAGE", base);
         }
         return image;
+    }
+
+    private static void remove(String name) {
+        try {
+            DockerClientFactory.instance().client().removeImageCmd(name).withForce(true).exec();
+        } catch (RuntimeException e) {
+            // never built (the tests failed before), or the engine is gone: nothing to clean up
+        }
     }
 
     static String baseImage() {
