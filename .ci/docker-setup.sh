@@ -1,6 +1,6 @@
 # Sourced by .ci/run (bash, set -euo pipefail): a Docker engine and the local base image for the
 # Docker image tests (*ContainerIT, run by failsafe in `./mvnw -B verify`).
-#  - installs docker.io and debootstrap from Debian when missing;
+#  - installs docker.io (unless an engine is there) and debootstrap from Debian when missing;
 #  - starts dockerd (overlay2, bridge network: the defaults) unless an engine already answers; the
 #    pid of a daemon started here goes to $IMGSTORE_DOCKERD_PIDFILE, and .ci/docker-teardown.sh
 #    (run from .ci/run's EXIT trap) stops exactly that daemon;
@@ -11,10 +11,12 @@
 export IMGSTORE_DOCKERD_PIDFILE="${IMGSTORE_DOCKERD_PIDFILE:-/run/imgstore-ci/dockerd.pid}"
 
 imgstore_docker_setup() {
-  local t0=$SECONDS t1 t2 need=() p
-  for p in docker.io debootstrap; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-  done
+  local t0=$SECONDS t1 t2 need=()
+  # docker.io only where no engine answers and none is installed (docker-ce would conflict).
+  if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null; then
+    need+=(docker.io)
+  fi
+  command -v debootstrap >/dev/null || need+=(debootstrap)
   if [ ${#need[@]} -gt 0 ]; then
     echo "docker-setup: installing ${need[*]}"
     apt-get update -qq
