@@ -1,13 +1,12 @@
 package io.imgstore.format;
 
-
-
-
 /**
  * A test pattern that makes frame-accuracy checkable by eye and by code (used by the demo store,
- * the CLI {@code test} command and the tests; the reference fixtures use the same pattern): the frame number (mod 65536) as 16 vertical bands of equal width,
- * most significant bit on the left, bright (255, or 60000 for uint16) for 1 and dark (0) for 0.
- * Band {@code b} covers the columns x with {@code x * 16 / width == b}. Colour frames: channels 0 and 1 (B, G) carry the bands, channel 2 (R) their inverse.
+ * the CLI {@code test} command and the tests; the reference fixtures use the same pattern): the
+ * frame number (mod 65536) as 16 vertical bands of equal width, most significant bit on the left,
+ * bright (255, or 60000 for uint16) for 1 and dark (0) for 0. Band {@code b} covers the columns x
+ * with {@code x * 16 / width == b}. Colour frames: channels 0 and 1 (B, G) carry the bands,
+ * channel 2 (R) their inverse, so a B/R swap is detected.
  */
 public final class FrameBarcode {
 
