@@ -37,15 +37,24 @@ public final class FrameBarcode {
         return img;
     }
 
-    /** Decodes the barcode (mod 65536); for colour checks that channel 2 carries the inverse. */
+    /**
+     * Decodes the barcode (mod 65536) from channel 0 (B). For colour frames channel 1 (G) must agree,
+     * and channel 2 (R) must carry the inverse (up to 2 bits off, for chroma-subsampled lossy
+     * codecs) or, for frames made from a gray pattern (e.g. demosaiced Bayer), the same bands.
+     * A B/R swap makes channel 0 carry the inverse, so callers comparing with the expected number
+     * catch it.
+     *
+     * @throws IllegalStateException when the channels disagree
+     */
     public static int decode(Image img) {
         int v = decodeChannel(img, 0, false);
         if (img.channels() == 3) {
             int g = decodeChannel(img, 1, false);
-            int r = decodeChannel(img, 2, true);
-            if (g != v || r != v) {
-                throw new IllegalStateException("colour channels disagree: B=" + v + " G=" + g + " R(inverted)=" + r
-                        + " (BGR/RGB swapped?)");
+            int rInverted = decodeChannel(img, 2, true);
+            int rPlain = decodeChannel(img, 2, false);
+            if (g != v || (Integer.bitCount(rInverted ^ v) > 2 && rPlain != v)) {
+                throw new IllegalStateException("colour channels disagree: B=" + v + " G=" + g
+                        + " R(inverted)=" + rInverted + " (BGR/RGB swapped?)");
             }
         }
         return v;
