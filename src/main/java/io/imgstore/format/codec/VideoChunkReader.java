@@ -163,6 +163,12 @@ public final class VideoChunkReader implements AutoCloseable {
 
     private void init() {
         fmt = openInput();
+        if (fmt.nb_streams() == 0) {
+            // A container with no track at all: what imgstore leaves when it opened the next chunk
+            // and was closed before writing to it. An empty chunk, not a broken one.
+            table = new FrameTable.Builder().build();
+            return;
+        }
         streamIndex = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
             throw new CorruptStoreException(file + " has no video stream");
@@ -466,12 +472,20 @@ public final class VideoChunkReader implements AutoCloseable {
         }
         IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
         sws_setColorspaceDetails(sws, coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-        long size = (long) w * h * channels;
-        ensureConvBuffer(size);
-        convLinesize.put(0, w * channels);
+        // swscale's SIMD code writes whole vectors: give it aligned rows and slack past the end
+        int rowBytes = w * channels;
+        int linesize = (rowBytes + 63) & ~63;
+        ensureConvBuffer((long) linesize * (h + 1) + 256);
+        convLinesize.put(0, linesize);
         sws_scale(sws, f.data(), f.linesize(), 0, h, convData, convLinesize);
-        byte[] out = new byte[Math.toIntExact(size)];
-        convBuf.position(0).get(out, 0, out.length);
+        byte[] out = new byte[Math.multiplyExact(rowBytes, h)];
+        if (linesize == rowBytes) {
+            convBuf.position(0).get(out, 0, out.length);
+        } else {
+            for (int y = 0; y < h; y++) {
+                convBuf.position((long) y * linesize).get(out, y * rowBytes, rowBytes);
+            }
+        }
         return new Image(h, w, channels, PixelType.UINT8, out);
     }
 
