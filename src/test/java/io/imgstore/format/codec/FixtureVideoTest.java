@@ -73,6 +73,7 @@ class FixtureVideoTest {
                         : Barcode.decodeChannel(img, 0, false, 127.5, usable);
                 assertEquals(expected, got, file + " position " + pos + " (frame_number " + f[1] + ")");
             }
+            assertEquals(0, r.retryCount(), "every keyframe seek landed at or before its target");
         }
     }
 }
