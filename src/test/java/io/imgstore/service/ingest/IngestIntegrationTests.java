@@ -165,6 +165,29 @@ class IngestIntegrationTests {
         assertThat(json(r).get("type").asString()).isEqualTo("/problems/store-closed");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"avc1/mp4", "mjpeg/avi", "h264/mkv"})
+    void videoStoresWrittenOverHttpReopenWithEveryBarcode(String format) throws Exception {
+        String path = "video/" + format.replace('/', '_');
+        String id = create(path, format, "[96, 128, 3]", 10);
+        HttpResponse<String> r = pushChunked(id, Records.frames(0, 25, 96, 128, 3));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // finished chunks are readable while the store is still open
+        waitFor(() -> {
+            try (StoreRegistry.Lease l = registry.lease(id)) {
+                return l.store().frameCount() >= 20;
+            }
+        });
+        try (StoreRegistry.Lease l = registry.lease(id)) {
+            assertThat(Barcode.decode(l.store().getFrameByIndex(19).image())).isEqualTo(19);
+        }
+        HttpResponse<byte[]> latest = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames/latest?format=jpeg"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(Barcode.decode(ImageCodec.decode(latest.body(), true))).isEqualTo(24);
+        sessions.close(id);
+        assertBarcodes(root.resolve(path), 25, 0);
+    }
+
     @Test
     void createValidatesPathsFormatsAndShapes() throws Exception {
         create("valid/one", "npy", "[8, 8]", 10);
