@@ -199,9 +199,16 @@ public class IngestSessions implements SmartInitializingSingleton {
         return List.copyOf(open.values());
     }
 
-    /** Closes a store: finishes its chunk and index, removes {@code .lock}. */
+    /** Closes a store: finishes its chunk and index, removes {@code .lock}. A closed store: its summary (idempotent). */
     public StoreSummary close(String id) {
-        WriterSession s = session(id);
+        WriterSession s;
+        try {
+            s = session(id);
+        } catch (StoreClosedException e) {
+            try (StoreRegistry.Lease lease = registry.lease(id)) {
+                return StoreSummary.of(lease.entry().id(), lease.entry().path(), lease.store());
+            }
+        }
         s.close();
         open.remove(id, s);
         afterClose(s);

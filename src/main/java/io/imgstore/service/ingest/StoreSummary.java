@@ -44,6 +44,15 @@ public record StoreSummary(
                 s.spec().userMetadata());
     }
 
+    /** A store that is not open for writing, as a reader sees it. */
+    static StoreSummary of(String id, String path, io.imgstore.format.ImgStore store) {
+        Map<String, Object> smd = store.storeMetadata();
+        return new StoreSummary(id, path, store.storeClass(), store.format().name(),
+                java.util.Arrays.stream(store.imgshape()).boxed().toList(), store.pixelType().dtype(), store.chunksize(),
+                store.encoding(), store.uuid(), str(smd.get("created_utc")), store.frameCount(), false,
+                store.userMetadata());
+    }
+
     private static String str(Object o) {
         return o == null ? null : o.toString();
     }

@@ -163,6 +163,13 @@ class IngestIntegrationTests {
         r = pushChunked(id, Records.frames(30, 31, 48, 64, 1));
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(json(r).get("type").asString()).isEqualTo("/problems/store-closed");
+
+        // closing again is harmless: the summary as read from disk
+        r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("frame_count").asLong()).isEqualTo(30);
+        assertThat(json(r).get("user_metadata").get("rig").asString()).isEqualTo("rig1");
     }
 
     @org.junit.jupiter.params.ParameterizedTest
