@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Top-level {@code imgstore} command; each subcommand is its own class. */
 @Command(name = "imgstore", mixinStandardHelpOptions = true, version = "imgstore-java 0.1.0",
         description = "Inspect, convert and test imgstore stores. Without a command, 'serve' starts the HTTP service.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ViewCommand.class})
 public final class ImgstoreCommand implements Runnable {
 
     private static final Set<String> COMMANDS =
