@@ -74,19 +74,10 @@ export async function getJson(url, init) {
 
 // ---- stores ----
 
-/** Every store under the root (all pages, when the server pages the list). */
+/** Every store under the root, sorted by path (metadata.yaml only: cheap). */
 export async function listStores() {
-  const all = [];
-  const limit = 1000;
-  for (let offset = 0; ; offset += limit) {
-    const body = await getJson(`/stores?offset=${offset}&limit=${limit}`);
-    const page = Array.isArray(body) ? body : (body.stores || body.items || body.content || []);
-    all.push(...page);
-    const total = Array.isArray(body) ? null : (body.total ?? body.count ?? null);
-    if (page.length < limit || (total != null && all.length >= total) || Array.isArray(body) && page.length < limit) break;
-    if (Array.isArray(body) && all.length > 100000) break;
-  }
-  return all;
+  const body = await getJson('/stores');
+  return Array.isArray(body) ? body : [];
 }
 
 export const storeUrl = (id) => `/stores/${enc(id)}`;

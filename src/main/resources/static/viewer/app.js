@@ -5,7 +5,7 @@ import { getStore, getJson } from './api.js';
 import { h, clear, parseDuration } from './format.js';
 import { resolveZone, parseLocalDateTime } from './timefmt.js';
 import { installGlobalHandlers, showError, clearError, clearAll, describe } from './errors.js';
-import { StoreList } from './store-list.js';
+import { StoreList, isLive } from './store-list.js';
 import { Player } from './player.js';
 import { InfoPanel, FramesPanel } from './panels.js';
 import { ExtraPlot } from './extra-plot.js';
@@ -142,7 +142,7 @@ class App {
     }
     if (seq !== this.openSeq) return;
     clearError('store');
-    const store = { ...summary, id: summary.id || id, zone: resolveZone(summary.timezone_local), live: Boolean(summary.live) };
+    const store = { ...summary, id: summary.id || id, zone: resolveZone(summary.timezone_local), live: isLive(summary) };
     this.store = store;
     document.title = `${store.path || id} – imgstore viewer`;
     this.renderCrumbs(store.path || id);
@@ -195,7 +195,7 @@ class App {
     clearError('store');
     const grew = s.frame_count !== store.frame_count;
     const wasLive = store.live;
-    Object.assign(store, s, { live: Boolean(s.live), zone: store.zone });
+    Object.assign(store, s, { live: isLive(s), zone: store.zone });
     if (grew) {
       this.player.setCount(s.frame_count || 0);
       this.frames.markStale();

@@ -27,15 +27,6 @@ export function formatCount(n) {
   return n == null || Number.isNaN(n) ? '–' : Number(n).toLocaleString('en-US');
 }
 
-export function formatBytes(n) {
-  if (n == null || Number.isNaN(Number(n))) return null;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = Number(n);
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return `${v.toFixed(u === 0 || v >= 100 ? 0 : 1)} ${units[u]}`;
-}
-
 /** 3725.5 -> "1:02:05.5"; 12.25 -> "0:12.25". */
 export function formatDuration(seconds) {
   if (seconds == null || !Number.isFinite(seconds)) return '–';

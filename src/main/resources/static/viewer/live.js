@@ -107,6 +107,10 @@ export class LiveFeed {
           this.emit(new Blob([bytes], { type: 'image/jpeg' }), this.pendingMeta);
           this.pendingMeta = null;
         }
+      } else if (j.closed) {
+        this.onEvent({ type: 'closed', frameCount: j.frame_count });
+      } else if (j.status && j.status >= 400) {
+        this.onEvent({ type: 'error', error: { status: j.status, title: j.title, detail: j.detail, storeGone: j.status === 404 } });
       } else {
         this.onEvent(j);
       }

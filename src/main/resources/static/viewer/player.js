@@ -139,26 +139,10 @@ export class Player {
     index = clamp(Math.round(index), 0, this.count - 1);
     const seq = ++this.seq;
     this.slider.value = String(index);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const frame = await this.source.get(index, opts);
-        if (seq > this.shownSeq && this.source) {
-          this.display(frame, seq);
-          this.readAround(index);
-        }
-        clearError('frame');
-        return;
-      } catch (err) {
-        if (isAbort(err) || seq !== this.seq) return;
-        if (err.busy && attempt < MAX_BUSY_RETRIES) {
-          showError('frame', err, { level: 'warn' });
-          await sleep(1000 * (err.retryAfter || 1));
-          if (seq !== this.seq) return;
-          continue;
-        }
-        this.frameError(err, `frame index ${index}`);
-        return;
-      }
+    const frame = await this.fetchRetrying(seq, () => this.source.get(index, opts), `frame index ${index}`);
+    if (frame && seq > this.shownSeq && this.source) {
+      this.display(frame, seq);
+      this.readAround(index);
     }
   }
 
@@ -171,17 +155,37 @@ export class Player {
     if (by !== 'latest') this.userMoved();
     if (this.playing) this.pause();
     const seq = ++this.seq;
-    try {
-      const frame = await fetchFrame(this.store.id, by, key, STILL);
-      if (seq < this.seq || !this.store) { frame.bitmap.close(); return; }
-      if (frame.index != null && frame.index >= this.count) this.setCount(frame.index + 1);
-      this.display(frame, seq);
-      if (frame.index != null) this.readAround(frame.index);
-      clearError('frame');
-    } catch (err) {
-      if (isAbort(err)) return;
-      const what = { number: `frame number ${key}`, time: `frame at time ${key}`, latest: 'frame yet' }[by];
-      this.frameError(err, what);
+    const store = this.store;
+    const what = { number: `frame number ${key}`, time: `frame at time ${key}`, latest: 'frame yet' }[by];
+    const frame = await this.fetchRetrying(seq, () => fetchFrame(store.id, by, key, STILL), what);
+    if (!frame) return;
+    if (seq < this.seq || this.store !== store) { frame.bitmap.close(); return; }
+    if (frame.index != null && frame.index >= this.count) this.setCount(frame.index + 1);
+    this.display(frame, seq);
+    if (frame.index != null) this.readAround(frame.index);
+  }
+
+  /**
+   * Runs a frame fetch, waiting and retrying while the server is busy (503/429 + Retry-After);
+   * null when it failed (error shown), was aborted or was superseded by a newer request.
+   */
+  async fetchRetrying(seq, fetchIt, what) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const frame = await fetchIt();
+        clearError('frame');
+        return frame;
+      } catch (err) {
+        if (isAbort(err) || seq !== this.seq) return null;
+        if (err.busy && attempt < MAX_BUSY_RETRIES) {
+          showError('frame', err, { level: 'warn' });
+          await sleep(1000 * (err.retryAfter || 1));
+          if (seq !== this.seq) return null;
+          continue;
+        }
+        this.frameError(err, what);
+        return null;
+      }
     }
   }
 
@@ -193,6 +197,7 @@ export class Player {
       return;
     }
     if (err.notFound) {
+      if (what === 'frame yet') { this.setMessage('Waiting for the first frame…'); return; }
       showError('frame', `No ${what} in this store${err.detail ? ` (${err.detail})` : ''}.`);
       return;
     }

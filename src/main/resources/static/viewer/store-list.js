@@ -1,7 +1,7 @@
 // The list of stores under the root, nested by folder, with a text filter.
 
-import { listStores } from './api.js';
-import { h, clear, formatCount, formatDuration, formatShape, formatBytes } from './format.js';
+import { listStores, getStore } from './api.js';
+import { h, clear, formatCount, formatDuration, formatShape } from './format.js';
 import { formatDate, resolveZone } from './timefmt.js';
 import { showError, clearError } from './errors.js';
 
@@ -14,25 +14,35 @@ export function createdSeconds(s) {
   return Number.isNaN(ms) ? null : ms / 1000;
 }
 
-/** One list entry, whatever optional fields the server filled in. */
-export function normalize(s) {
-  const tmin = s.frame_time_min;
-  const tmax = s.frame_time_max;
+/** A store is live while a writer holds it open (`writing` in the read API, `live` in ingest's). */
+export const isLive = (s) => Boolean(s && (s.writing || s.live));
+
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/**
+ * One list entry from a list item (metadata.yaml only) and, once fetched, the store's summary
+ * (frame count, times, timezone).
+ */
+export function normalize(s, summary = null) {
+  const m = { ...s, ...(summary || {}) };
+  const tmin = m.frame_time_min;
+  const tmax = m.frame_time_max;
   return {
     id: s.id,
     path: s.path || s.id,
-    format: s.format || s.class || '?',
-    shape: s.image_shape || s.imgshape || null,
-    dtype: s.imgdtype || null,
-    frames: s.frame_count ?? null,
-    duration: s.duration ?? (tmin != null && tmax != null ? tmax - tmin : null),
-    recorded: createdSeconds(s.created_utc) ?? tmin ?? null,
-    zone: resolveZone(s.timezone_local),
-    bytes: s.size_bytes ?? s.disk_bytes ?? s.bytes ?? null,
-    live: Boolean(s.live),
+    format: m.format || m.class || '?',
+    shape: m.image_shape || m.imgshape || null,
+    dtype: m.imgdtype || null,
+    frames: summary ? m.frame_count ?? null : undefined,
+    duration: summary ? (tmin != null && tmax != null ? tmax - tmin : null) : undefined,
+    recorded: createdSeconds(m.created_utc) ?? tmin ?? null,
+    zone: m.timezone_local ? resolveZone(m.timezone_local) : browserZone,
+    live: isLive(m),
     error: s.error || null,
   };
 }
+
+const SUMMARY_CONCURRENCY = 2;
 
 /** Folder tree: {folders: Map<name, node>, stores: []}. */
 function buildTree(entries) {
@@ -66,7 +76,12 @@ export class StoreList {
     this.count = document.getElementById('list-count');
     this.empty = document.getElementById('list-empty');
     this.collapsed = new Set();
+    this.items = [];
     this.entries = [];
+    this.summaries = new Map(); // id -> summary | {error}
+    this.wanted = [];
+    this.fetching = 0;
+    this.observer = new IntersectionObserver((seen) => this.onVisible(seen), { root: document.querySelector('.table-wrap'), rootMargin: '200px' });
     this.filter.addEventListener('input', () => this.render());
     document.getElementById('refresh-list').addEventListener('click', () => this.load());
   }
@@ -74,8 +89,9 @@ export class StoreList {
   async load() {
     this.count.textContent = 'loading…';
     try {
-      const raw = await listStores();
-      this.entries = raw.map(normalize);
+      this.items = await listStores();
+      this.summaries.clear();
+      this.entries = this.items.map((s) => normalize(s));
       clearError('list');
     } catch (err) {
       this.count.textContent = '';
@@ -92,10 +108,48 @@ export class StoreList {
       ? `${visible.length} of ${this.entries.length} stores`
       : `${this.entries.length} store${this.entries.length === 1 ? '' : 's'}`;
     this.empty.hidden = this.entries.length > 0;
+    this.observer.disconnect();
+    this.wanted = [];
     clear(this.tbody);
     const rows = [];
     this.addNode(buildTree(visible), 0, rows, words.length > 0);
     this.tbody.append(...rows);
+    for (const r of rows) if (r.dataset.id && !this.summaries.has(r.dataset.id)) this.observer.observe(r);
+  }
+
+  // frame count, duration and timezone need the store opened: fetched for the rows in view only
+
+  onVisible(seen) {
+    for (const e of seen) {
+      if (!e.isIntersecting) continue;
+      this.observer.unobserve(e.target);
+      const id = e.target.dataset.id;
+      if (!this.summaries.has(id) && !this.wanted.includes(id)) this.wanted.push(id);
+    }
+    this.pumpSummaries();
+  }
+
+  pumpSummaries() {
+    while (this.fetching < SUMMARY_CONCURRENCY && this.wanted.length) {
+      const id = this.wanted.shift();
+      if (this.summaries.has(id)) continue;
+      this.fetching++;
+      this.summaries.set(id, null);
+      getStore(id).then((sum) => this.summaries.set(id, sum), (err) => this.summaries.set(id, { error: err }))
+        .finally(() => { this.fetching--; this.fillRow(id); this.pumpSummaries(); });
+    }
+  }
+
+  fillRow(id) {
+    const sum = this.summaries.get(id);
+    const i = this.entries.findIndex((e) => e.id === id);
+    if (i < 0 || !sum) return;
+    const item = this.items.find((s) => s.id === id);
+    const entry = sum.error ? { ...this.entries[i], frames: null, duration: null, summaryError: sum.error }
+      : normalize(item, sum);
+    this.entries[i] = entry;
+    const row = this.tbody.querySelector(`tr.store[data-id="${CSS.escape(id)}"]`);
+    if (row) row.replaceWith(this.storeRow(entry, Number(row.dataset.depth)));
   }
 
   addNode(node, depth, rows, expandAll) {
@@ -115,11 +169,11 @@ export class StoreList {
 
   storeRow(e, depth) {
     const name = e.path.split('/').pop();
-    const size = [formatShape(e.shape), e.dtype && e.dtype !== 'uint8' ? e.dtype : null, formatBytes(e.bytes)]
-      .filter(Boolean).join(' · ');
+    const size = [formatShape(e.shape), e.dtype && e.dtype !== 'uint8' ? e.dtype : null].filter(Boolean).join(' ');
+    const pending = (v, f) => (v === undefined ? h('span', { class: 'muted' }, '…') : f(v));
     return h('tr', {
-      class: `store${e.error ? ' broken' : ''}`, dataset: { id: e.id, path: e.path }, tabindex: 0,
-      title: e.error ? `Unreadable: ${e.error}` : `Open ${e.path}`,
+      class: `store${e.error ? ' broken' : ''}`, dataset: { id: e.id, path: e.path, depth }, tabindex: 0,
+      title: e.error ? `Unreadable: ${e.error}` : e.summaryError ? `Cannot open: ${e.summaryError.message}` : `Open ${e.path}`,
       onclick: () => this.onOpen(e.id),
       onkeydown: (ev) => { if (ev.key === 'Enter') this.onOpen(e.id); },
     },
@@ -129,8 +183,8 @@ export class StoreList {
       e.error ? h('span', { class: 'badge err' }, 'unreadable') : null),
     h('td', {}, e.format),
     h('td', {}, size),
-    h('td', { class: 'num' }, formatCount(e.frames)),
-    h('td', { class: 'num' }, formatDuration(e.duration)),
+    h('td', { class: 'num frames' }, pending(e.frames, formatCount)),
+    h('td', { class: 'num duration' }, pending(e.duration, formatDuration)),
     h('td', {}, e.recorded != null ? formatDate(e.recorded, e.zone) : '–'));
   }
 }
