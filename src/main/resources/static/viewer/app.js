@@ -16,6 +16,13 @@ const SUMMARY_REFRESH_MS = 2000;
 
 const $ = (id) => document.getElementById(id);
 
+/** "/?store=lab~rig1&frame=12": like URLSearchParams but keeps ids readable (~ is not escaped). */
+function viewerUrl(params) {
+  const parts = [];
+  for (const [k, v] of params) if (v != null && v !== '') parts.push(`${k}=${encodeURIComponent(v)}`);
+  return parts.length ? `/?${parts.join('&')}` : '/';
+}
+
 class App {
   constructor() {
     this.config = { single_store: null };
@@ -59,13 +66,7 @@ class App {
 
   /** Changes the URL (a history entry) and shows what it names. */
   navigate({ store = null, frame = null } = {}) {
-    const q = new URLSearchParams();
-    if (store) q.set('store', store);
-    if (frame != null) q.set('frame', frame);
-    const live = this.params().get('live');
-    if (live) q.set('live', live);
-    const qs = q.toString();
-    history.pushState(null, '', qs ? `/?${qs}` : '/');
+    history.pushState(null, '', viewerUrl([['store', store], ['frame', frame], ['live', this.params().get('live')]]));
     this.route();
   }
 
@@ -169,6 +170,10 @@ class App {
     this.summaryTimer = null;
     this.player.close();
     this.store = null;
+    this.info.clear();
+    this.frames.reset(null);
+    this.plot.reset(null);
+    this.downloads.reset(null);
   }
 
   /** Live stores grow; a store can also stop being live, or disappear. */
@@ -203,10 +208,10 @@ class App {
       if (this.tab === 'frames' || this.tab === 'extra') this.selectTab(this.tab);
       if (!this.player.shown && s.frame_count > 0 && !this.player.follow) this.player.seek(0);
     }
+    if (grew || wasLive !== store.live) this.info.update(store);
     if (wasLive !== store.live) {
       this.updateLive();
       if (!store.live) {
-        this.info.show(store);
         showError('live', 'Recording finished: the store was closed by its writer.', { level: 'warn' });
       }
     }
@@ -300,7 +305,7 @@ class App {
       q.set('store', this.store.id);
       const f = this.player.shown;
       if (this.player.follow || !f || f.number == null) q.delete('frame'); else q.set('frame', f.number);
-      const url = `/?${q.toString()}`;
+      const url = viewerUrl(q);
       if (url !== window.location.pathname + window.location.search) history.replaceState(null, '', url);
     }, 250);
   }

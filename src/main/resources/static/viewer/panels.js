@@ -8,7 +8,10 @@ import { createdSeconds } from './store-list.js';
 
 function valueCell(v) {
   if (v == null) return h('span', { class: 'muted' }, '–');
-  if (typeof v === 'object') return h('pre', {}, JSON.stringify(v, null, 1));
+  if (typeof v === 'object') {
+    const flat = JSON.stringify(v);
+    return flat.length <= 48 ? flat.replace(/,/g, ', ') : h('pre', {}, JSON.stringify(v, null, 1));
+  }
   return String(v);
 }
 
@@ -23,9 +26,23 @@ export class InfoPanel {
     this.el = document.getElementById('tab-info');
   }
 
+  clear() {
+    clear(this.el);
+    this.summary = null;
+  }
+
+  /** Refreshes the summary table only (a live store grew, or stopped being written). */
+  update(store) {
+    if (!this.summary) return;
+    const table = kvTable(summaryRows(store));
+    this.summary.replaceWith(table);
+    this.summary = table;
+  }
+
   async show(store) {
     clear(this.el);
-    this.el.append(h('h3', {}, 'Store'), kvTable(summaryRows(store)));
+    this.summary = kvTable(summaryRows(store));
+    this.el.append(h('h3', {}, 'Store'), this.summary);
     const meta = h('div', {}, h('p', { class: 'muted' }, 'loading metadata…'));
     this.el.append(meta);
     try {
@@ -85,6 +102,7 @@ export class FramesPanel {
   reset(store) {
     this.store = store;
     this.md = null;
+    this.current = null;
     this.page = 0;
     this.loading = null;
     clear(this.el);

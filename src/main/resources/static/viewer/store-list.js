@@ -35,7 +35,8 @@ export function normalize(s, summary = null) {
     dtype: m.imgdtype || null,
     frames: summary ? m.frame_count ?? null : undefined,
     duration: summary ? (tmin != null && tmax != null ? tmax - tmin : null) : undefined,
-    recorded: createdSeconds(m.created_utc) ?? tmin ?? null,
+    // when the first frame was recorded; created_utc until the summary is here (or for empty stores)
+    recorded: tmin ?? createdSeconds(m.created_utc) ?? null,
     zone: m.timezone_local ? resolveZone(m.timezone_local) : browserZone,
     live: isLive(m),
     error: s.error || null,

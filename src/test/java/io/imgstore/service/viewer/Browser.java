@@ -107,6 +107,14 @@ final class Browser implements AutoCloseable {
         return await(what, Duration.ofSeconds(20), condition);
     }
 
+    /** Clicks an element, finding it again if the page re-rendered it in between. */
+    void click(String css) {
+        await("click " + css, () -> {
+            find(css).click();
+            return true;
+        });
+    }
+
     String statusText() {
         try {
             return find("#status").getText();

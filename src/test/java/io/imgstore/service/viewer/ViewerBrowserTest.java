@@ -126,7 +126,7 @@ class ViewerBrowserTest {
         WebElement gray = b.find("tr.store[data-path='" + GRAY + "']");
         b.await("gray store frame count", () -> b.find("tr.store[data-path='" + GRAY + "'] td.frames").getText().equals("300"));
         String row = b.find("tr.store[data-path='" + GRAY + "']").getText();
-        assertThat(row).contains("gray_npy", "npy", "160×48", "0:09.97", "2024-05-01".substring(0, 4));
+        assertThat(row).contains("gray_npy", "npy", "160×48", "0:09.97", "2024-05-01");
         assertThat(gray.getText()).doesNotContain("LIVE");
         b.screenshot("01-store-list");
 
@@ -134,8 +134,7 @@ class ViewerBrowserTest {
         b.await("filtered to one store", () -> b.findAll("#store-table tr.store").size() == 1);
         assertThat(b.find("#list-count").getText()).isEqualTo("1 of 3 stores");
         b.screenshot("02-store-list-filtered");
-        b.find("#filter").clear();
-        b.find("#filter").sendKeys(Keys.BACK_SPACE);
+        b.find("#filter").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
         b.await("filter cleared", () -> b.findAll("#store-table tr.store").size() == 3);
     }
 
@@ -146,7 +145,7 @@ class ViewerBrowserTest {
     void openingAStoreShowsItsFirstFrameWithStatusBar() throws IOException {
         Browser b = browser();
         b.open("/");
-        b.await("gray row", () -> b.find("tr.store[data-path='" + GRAY + "']")).click();
+        b.click("tr.store[data-path='" + GRAY + "']");
         b.awaitIndex(0);
         assertThat(b.driver().getCurrentUrl()).contains("store=" + id(GRAY));
         assertEquals(Barcode.expected(grayNumber(0)), b.decodeShownFrame(), "first frame's pixels");
@@ -370,7 +369,10 @@ class ViewerBrowserTest {
         try (var walk = Files.walk(doomed)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        b.await("store-gone banner", () -> b.errorsText().contains("gone"));
+        b.find("body").sendKeys(Keys.END); // index 4: not read ahead
+        // (the server keeps the deleted store's reader open for a while: its summary still answers, its
+        // frames fail with a 500 naming the missing file; a 404 store-not-found says "gone")
+        b.await("store-gone error", () -> b.errorsText().contains("missing") || b.errorsText().contains("gone"));
         b.screenshot("16-error-store-gone");
     }
 
@@ -408,7 +410,7 @@ class ViewerBrowserTest {
         try {
             b.open("/");
             b.await("live store listed with LIVE badge", () -> b.find("tr.store[data-path='" + path + "']").getText().contains("LIVE"));
-            b.find("tr.store[data-path='" + path + "']").click();
+            b.click("tr.store[data-path='" + path + "']");
             b.await("live badge", () -> b.find("#live-badge").isDisplayed());
             b.await("first frame", () -> b.shownNumber() == 0);
             if (blockWebSockets) {
@@ -428,7 +430,10 @@ class ViewerBrowserTest {
             assertThat(b.find("#status").getText()).contains("frame " + last);
             b.screenshot(shot);
 
-            // scrubbing back while recording, then following live again
+            // scrubbing back while recording (frames read through the read API), then following live again
+            b.find("body").sendKeys(Keys.ARROW_LEFT);
+            b.awaitIndex(last - 1);
+            assertEquals(last - 1, b.decodeShownFrame());
             b.find("body").sendKeys(Keys.HOME);
             b.awaitIndex(0);
             assertEquals(0, b.decodeShownFrame());
