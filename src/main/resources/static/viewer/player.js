@@ -11,9 +11,8 @@ import { showError, clearError } from './errors.js';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const isAbort = (e) => e && e.name === 'AbortError';
 
-/** Exact pixels when still; lighter JPEG while playing or dragging the slider. */
+/** Exact pixels when still; lighter JPEG (at most screen-sized) while playing or dragging the slider. */
 const STILL = {};
-const MOVING = { format: 'jpeg' };
 const READ_AHEAD = 16;
 const MAX_BUSY_RETRIES = 8;
 
@@ -49,7 +48,7 @@ export class Player {
   onFrame(fn) { this.listeners.push(fn); }
 
   wire() {
-    this.slider.addEventListener('input', () => { this.userMoved(); this.seek(Number(this.slider.value), MOVING); });
+    this.slider.addEventListener('input', () => { this.userMoved(); this.seek(Number(this.slider.value), this.moving); });
     this.slider.addEventListener('change', () => this.seek(Number(this.slider.value), STILL));
     this.playBtn.addEventListener('click', () => this.toggle());
     document.getElementById('btn-first').addEventListener('click', () => { this.userMoved(); this.seek(0); });
@@ -79,6 +78,17 @@ export class Player {
   }
 
   get speed() { return Number(this.speedSel.value); }
+
+  /**
+   * What to fetch while frames move: JPEG, and for frames much larger than the stage a
+   * server-side thumbnail (width in steps of 64 px so that read-ahead hits the cache).
+   */
+  get moving() {
+    const shape = this.store && this.store.image_shape;
+    const native = Array.isArray(shape) ? shape[1] : 0;
+    const want = Math.ceil((this.stage.clientWidth * (window.devicePixelRatio || 1)) / 64) * 64;
+    return native && want > 0 && native > want * 1.25 ? { format: 'jpeg', width: want } : { format: 'jpeg' };
+  }
 
   /** Opens a store (its summary); shows nothing until seek/showLive. */
   open(store) {
@@ -294,10 +304,11 @@ export class Player {
       }
       const ahead = [];
       for (let i = next + 1; i < Math.min(this.count, next + 1 + READ_AHEAD); i++) ahead.push(i);
-      this.source.prefetch(ahead, MOVING);
+      const moving = this.moving;
+      this.source.prefetch(ahead, moving);
       let frame;
       try {
-        frame = await this.source.get(next, MOVING);
+        frame = await this.source.get(next, moving);
         busy = 0;
       } catch (err) {
         if (!live()) break;
