@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * Per-frame tables: {@code /stores/{id}/frame-metadata} and {@code /stores/{id}/extra-data}, as
@@ -42,7 +43,10 @@ class FrameDataController {
 
     FrameDataController(FrameData data, JsonMapper json) {
         this.data = data;
-        this.json = json;
+        // frame times as plain round-trip decimals (1700300166.2857847), as in the CSV and headers
+        this.json = json.rebuild()
+                .addModule(new SimpleModule("plain-doubles").addSerializer(Double.class, new PlainNumberSerializer()))
+                .build();
     }
 
     @Operation(summary = "Frame index, number and time of every frame",

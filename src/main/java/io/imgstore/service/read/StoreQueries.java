@@ -68,9 +68,22 @@ class StoreQueries {
                 string(md.get("imgdtype")),
                 md.get("chunksize") instanceof Number n ? n.intValue() : null,
                 string(md.get("uuid")),
-                string(md.get("created_utc")),
+                utc(md.get("created_utc")),
                 e.live(),
                 e.error());
+    }
+
+    /** imgstore writes created_utc without an offset (it is UTC): mark it as such, as the summary does. */
+    private static String utc(Object o) {
+        String s = string(o);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return s;
+        }
     }
 
     private static String string(Object o) {

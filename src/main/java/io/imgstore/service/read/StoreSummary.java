@@ -1,7 +1,7 @@
 package io.imgstore.service.read;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.List;
+import tools.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
 /**
@@ -22,8 +22,8 @@ record StoreSummary(
         @JsonProperty("frame_count") int frameCount,
         @JsonProperty("frame_min") Long frameMin,
         @JsonProperty("frame_max") Long frameMax,
-        @JsonProperty("frame_time_min") Double frameTimeMin,
-        @JsonProperty("frame_time_max") Double frameTimeMax,
+        @JsonProperty("frame_time_min") @JsonSerialize(using = PlainNumberSerializer.class) Double frameTimeMin,
+        @JsonProperty("frame_time_max") @JsonSerialize(using = PlainNumberSerializer.class) Double frameTimeMax,
         int[] chunks,
         String uuid,
         @JsonProperty("created_utc") String createdUtc,
