@@ -1,3 +1,5 @@
+import { authHeaders } from './auth.js';
+
 // The service's HTTP API, as the viewer uses it. Every failure becomes an ApiError carrying the
 // HTTP status and the RFC 9457 problem's title/detail, so the page can say what went wrong.
 
@@ -58,7 +60,7 @@ async function toError(res) {
 async function request(url, init = {}) {
   let res;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers: { ...authHeaders(), ...(init.headers || {}) } });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'Server unreachable', `Could not reach the server (${e.message}).`, { url });

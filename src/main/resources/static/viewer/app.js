@@ -94,7 +94,7 @@ class App {
     this.renderCrumbs(null);
     this.storeView.hidden = true;
     this.listView.hidden = false;
-    this.list.load().then(() => $('filter').focus());
+    this.list.load().then(() => { if (!document.getElementById('token-form')) $('filter').focus(); });
   }
 
   renderCrumbs(path) {

@@ -1,6 +1,7 @@
 // Download the shown frame (PNG, npy) and copy curl / Python snippets that fetch it.
 
 import { frameUrl } from './api.js';
+import { token, authHeaders } from './auth.js';
 import { h, clear } from './format.js';
 
 function safeName(path) {
@@ -24,6 +25,24 @@ async function copyText(text, button) {
   const old = button.textContent;
   button.textContent = ok ? 'copied' : 'select & copy';
   setTimeout(() => { button.textContent = old; }, 1500);
+}
+
+/** With a token, a plain link would be refused: fetch with the header and save the blob instead. */
+function downloadLink(href, filename, id, label) {
+  const a = h('a', { href, download: filename, id }, label);
+  a.addEventListener('click', async (e) => {
+    if (!token()) return;
+    e.preventDefault();
+    const res = await fetch(href, { headers: authHeaders() });
+    if (!res.ok) return;
+    const url = URL.createObjectURL(await res.blob());
+    const tmp = h('a', { href: url, download: filename });
+    document.body.append(tmp);
+    tmp.click();
+    tmp.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  return a;
 }
 
 function snippet(label, text, name) {
@@ -74,18 +93,20 @@ export class DownloadPanel {
     const { png, npy } = this.urls();
     const base = `${safeName(this.store.path)}_frame${f.number != null ? f.number : `-idx${f.index}`}`;
     const origin = window.location.origin;
+    const auth = Boolean(token());
     this.el.append(
       h('h3', {}, `Frame ${f.number ?? '?'} (index ${f.index ?? '?'})`),
       h('div', { class: 'downloads' },
-        h('a', { href: png, download: `${base}.png`, id: 'dl-png' }, 'PNG'),
-        h('a', { href: npy, download: `${base}.npy`, id: 'dl-npy' }, 'npy')),
-      ...snippet('curl', `curl -o ${base}.png '${origin}${png}'`, 'curl'),
+        downloadLink(png, `${base}.png`, 'dl-png', 'PNG'),
+        downloadLink(npy, `${base}.npy`, 'dl-npy', 'npy')),
+      ...snippet('curl', `curl -o ${base}.png${auth ? ' -H "Authorization: Bearer $IMGSTORE_TOKEN"' : ''} '${origin}${png}'`, 'curl'),
       ...snippet('Python (numpy)', [
-        'import io, urllib.request',
+        `import io${auth ? ', os' : ''}, urllib.request`,
         'import numpy as np',
         '',
         `url = '${origin}${npy}'`,
-        'with urllib.request.urlopen(url) as r:',
+        ...(auth ? ["req = urllib.request.Request(url, headers={'Authorization': 'Bearer ' + os.environ['IMGSTORE_TOKEN']})",
+          'with urllib.request.urlopen(req) as r:'] : ['with urllib.request.urlopen(url) as r:']),
         '    img = np.load(io.BytesIO(r.read()))  # BGR for colour stores, as imgstore returns it',
         'print(img.shape, img.dtype)',
       ].join('\n'), 'python'),

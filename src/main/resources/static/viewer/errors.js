@@ -2,6 +2,7 @@
 // a repeated failure updates its line instead of stacking copies.
 
 import { h } from './format.js';
+import { askForToken } from './auth.js';
 
 const box = () => document.getElementById('errors');
 const shown = new Map();
@@ -10,6 +11,7 @@ const shown = new Map();
 export function describe(err) {
   if (!err) return 'Unknown error';
   if (err.status === 0) return 'The server cannot be reached. Is it still running?';
+  if (err.status === 401) return 'This server needs an access token.';
   if (err.status === 503 || err.status === 429) return 'The server is busy; retrying shortly…';
   const text = err.detail || err.message || String(err);
   if (err.status) return `${err.title && err.title !== text ? `${err.title}: ` : ''}${text}`;
@@ -21,6 +23,10 @@ export function describe(err) {
  * `action` is an optional {label, run} button.
  */
 export function showError(key, err, { level = 'error', action = null } = {}) {
+  if (err && err.status === 401) {
+    askForToken();
+    return;
+  }
   const message = typeof err === 'string' ? err : describe(err);
   let entry = shown.get(key);
   if (!entry) {

@@ -2,6 +2,7 @@
 // WebSockets are blocked (proxy, firewall) or fail.
 
 import { fetchFrame, decodeFrame, storeUrl } from './api.js';
+import { withAccessToken } from './auth.js';
 
 const POLL_MS = 500;
 const CONNECT_TIMEOUT_MS = 4000;
@@ -60,7 +61,7 @@ export class LiveFeed {
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     let ws;
     try {
-      ws = new WebSocket(`${proto}//${window.location.host}${storeUrl(this.storeId)}/live`);
+      ws = new WebSocket(withAccessToken(`${proto}//${window.location.host}${storeUrl(this.storeId)}/live`));
     } catch (e) {
       this.startPolling();
       return;
