@@ -71,13 +71,15 @@ export class ExtraPlot {
 
   async activate() {
     if (!this.store) return;
-    if (!this.loaded || this.stale) await this.load();
+    // a live store's records are reloaded at most every 10 s
+    if (!this.loaded || (this.stale && Date.now() - this.loadedAt > 10000)) await this.load();
     this.resize();
   }
 
   async load() {
     const store = this.store;
     this.stale = false;
+    this.loadedAt = Date.now();
     if (!store.has_extra_data) {
       this.loaded = true;
       clear(this.el);

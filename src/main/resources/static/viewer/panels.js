@@ -85,6 +85,7 @@ function summaryRows(s) {
 }
 
 const PAGE = 100;
+const RELOAD_MS = 10000;
 
 /** frame_index / frame_number / frame_time, PAGE rows at a time; click a row to go there. */
 export class FramesPanel {
@@ -97,6 +98,7 @@ export class FramesPanel {
     this.current = null;
     this.loading = null;
     this.stale = false;
+    this.loadedAt = 0;
   }
 
   reset(store) {
@@ -113,13 +115,15 @@ export class FramesPanel {
 
   async activate() {
     if (!this.store) return;
-    if (!this.md || this.stale) await this.load();
+    // a live store's table is reloaded at most every RELOAD_MS (it can be long)
+    if (!this.md || (this.stale && Date.now() - this.loadedAt > RELOAD_MS)) await this.load();
     this.render();
   }
 
   async load() {
     const store = this.store;
     this.stale = false;
+    this.loadedAt = Date.now();
     if (!this.md) {
       clear(this.el);
       this.el.append(h('p', { class: 'muted' }, 'loading frame metadata…'));

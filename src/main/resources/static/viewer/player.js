@@ -56,6 +56,10 @@ export class Player {
     document.getElementById('btn-prev').addEventListener('click', () => this.step(-1));
     document.getElementById('btn-next').addEventListener('click', () => this.step(1));
     this.speedSel.addEventListener('change', () => { this.speedSel.blur(); });
+    // clicked buttons do not keep the focus, so that Space keeps meaning play/pause
+    for (const b of document.querySelectorAll('.controls button, .tabs button')) {
+      b.addEventListener('mousedown', (e) => e.preventDefault());
+    }
     document.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -63,6 +67,7 @@ export class Player {
     if (!this.store || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
     if (t && (t.tagName === 'INPUT' && t.type !== 'range' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
+    if (t && t.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return; // reached by Tab: press it
     let handled = true;
     switch (e.key) {
       case ' ': this.toggle(); break;
@@ -101,6 +106,7 @@ export class Player {
 
   close() {
     this.pause();
+    this.shownSeq = ++this.seq; // a frame of this store still on its way is never drawn
     if (this.source) this.source.close();
     this.source = null;
     this.store = null;
