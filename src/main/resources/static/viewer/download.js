@@ -107,7 +107,8 @@ export class DownloadPanel {
         `url = '${origin}${npy}'`,
         ...(auth ? ["req = urllib.request.Request(url, headers={'Authorization': 'Bearer ' + os.environ['IMGSTORE_TOKEN']})",
           'with urllib.request.urlopen(req) as r:'] : ['with urllib.request.urlopen(url) as r:']),
-        '    img = np.load(io.BytesIO(r.read()))  # BGR for colour stores, as imgstore returns it',
+        '    img = np.load(io.BytesIO(r.read()))',
+        '# colour frames are BGR, as imgstore returns them',
         'print(img.shape, img.dtype)',
       ].join('\n'), 'python'),
     );

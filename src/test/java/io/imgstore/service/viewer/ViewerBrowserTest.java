@@ -321,6 +321,14 @@ class ViewerBrowserTest {
         Object npyMagic = b.js("return fetch(arguments[0]).then(r => r.arrayBuffer()).then(a => new TextDecoder().decode(new Uint8Array(a).slice(1, 6)))",
                 b.find("#dl-npy").getDomAttribute("href"));
         assertThat(npyMagic).isEqualTo("NUMPY");
+        // copy puts the snippet on the clipboard
+        b.driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", "http://127.0.0.1:" + port,
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        b.find("#tab-download pre[data-snippet=python] + button").click();
+        b.await("copied", () -> b.find("#tab-download pre[data-snippet=python] + button").getText().equals("copied"));
+        Object clip = ((org.openqa.selenium.JavascriptExecutor) b.driver)
+                .executeAsyncScript("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))");
+        assertEquals(b.find("#tab-download pre[data-snippet=python]").getText(), clip);
         b.screenshot("12-panel-download");
     }
 
