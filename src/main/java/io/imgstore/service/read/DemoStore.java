@@ -1,6 +1,6 @@
 package io.imgstore.service.read;
 
-import io.imgstore.format.Image;
+import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
@@ -22,9 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * With {@code imgstore.demo=true} and no store under the root at start, writes {@code demo/barcodes}:
- * {@value #FRAMES} colour frames of 320x240 at 25 fps, each showing its frame number as the fixtures'
- * barcode (16 vertical bands, most significant bit left; blue and green carry the bits, red their
- * inverse), in {@value #CHUNKSIZE}-frame chunks of H.264 video ({@code avc1/mp4}), with extra data
+ * {@value #FRAMES} colour frames of 320x240 at 25 fps, each showing its frame number as a
+ * {@link FrameBarcode} (16 vertical bands, most significant bit left; blue and green carry the bits,
+ * red their inverse), in {@value #CHUNKSIZE}-frame chunks of H.264 video ({@code avc1/mp4}), with extra data
  * (a temperature and an LED state) for every frame. Falls back to {@code npy} when this build cannot
  * encode video.
  */
@@ -74,33 +74,13 @@ class DemoStore implements ApplicationRunner {
         double t0 = System.currentTimeMillis() / 1000.0;
         try (ImgStoreWriter w = ImgStoreWriter.create(dir, spec)) {
             for (int n = 0; n < FRAMES; n++) {
-                w.addImage(barcode(n, HEIGHT, WIDTH), n, t0 + n / 25.0);
+                w.addImage(FrameBarcode.draw(n, HEIGHT, WIDTH, 3, PixelType.UINT8), n, t0 + n / 25.0);
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("temperature", Math.round((21.0 + Math.sin(n / 30.0)) * 1000) / 1000.0);
                 extra.put("led", n % 50 < 25);
                 w.addExtraData(extra);
             }
         }
-    }
-
-    /** The fixtures' barcode of {@code value} (mod 65536) on a BGR frame. */
-    static Image barcode(long value, int height, int width) {
-        Image img = Image.blank(height, width, 3, PixelType.UINT8);
-        int v = (int) Math.floorMod(value, 65536L);
-        byte[] d = img.data();
-        for (int x = 0; x < width; x++) {
-            int band = x * 16 / width;
-            boolean bit = ((v >> (15 - band)) & 1) == 1;
-            byte on = bit ? (byte) 255 : 0;
-            byte inverse = bit ? 0 : (byte) 255;
-            for (int y = 0; y < height; y++) {
-                int i = (y * width + x) * 3;
-                d[i] = on;
-                d[i + 1] = on;
-                d[i + 2] = inverse;
-            }
-        }
-        return img;
     }
 
     private static void deleteQuietly(Path dir) {

@@ -40,7 +40,7 @@ class FrameController {
         this.immutable = CacheControl.maxAge(maxAge).cachePublic().immutable();
     }
 
-    @Operation(summary = "The frame with this frame number")
+    @Operation(operationId = "getFrameByNumber", summary = "The frame with this frame number")
     @GetMapping("/{number}")
     ResponseEntity<byte[]> byNumber(@PathVariable String id, @PathVariable long number,
                                     @Parameter(description = "false: the nearest frame number instead of 404")
@@ -49,35 +49,35 @@ class FrameController {
                                     @RequestParam(required = false) Integer quality,
                                     @RequestParam(required = false) Integer width,
                                     @RequestParam(required = false) Integer height,
-                                    @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                                    @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                     @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
         Representation r = representations.resolve(format, accept, quality, width, height);
         return respond(id, frames.serve(id, new FrameSelector.ByNumber(number, exact), r, ifNoneMatch), r);
     }
 
-    @Operation(summary = "The frame at this index (0 .. frame_count-1)")
+    @Operation(operationId = "getFrameByIndex", summary = "The frame at this index (0 .. frame_count-1)")
     @GetMapping("/by-index/{index}")
     ResponseEntity<byte[]> byIndex(@PathVariable String id, @PathVariable long index,
                                    @RequestParam(required = false) String format,
                                    @RequestParam(required = false) Integer quality,
                                    @RequestParam(required = false) Integer width,
                                    @RequestParam(required = false) Integer height,
-                                   @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                                   @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                    @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
         Representation r = representations.resolve(format, accept, quality, width, height);
         return respond(id, frames.serve(id, new FrameSelector.ByIndex(index), r, ifNoneMatch), r);
     }
 
-    @Operation(summary = "The frame whose frame_time is nearest to this time")
+    @Operation(operationId = "getFrameByTime", summary = "The frame whose frame_time is nearest to this time")
     @GetMapping("/by-time/{seconds}")
     ResponseEntity<byte[]> byTime(@PathVariable String id, @PathVariable double seconds,
                                   @RequestParam(required = false) String format,
                                   @RequestParam(required = false) Integer quality,
                                   @RequestParam(required = false) Integer width,
                                   @RequestParam(required = false) Integer height,
-                                  @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                                  @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                   @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
         Representation r = representations.resolve(format, accept, quality, width, height);

@@ -49,7 +49,7 @@ class FrameDataController {
                 .build();
     }
 
-    @Operation(summary = "Frame index, number and time of every frame",
+    @Operation(operationId = "getFrameMetadata", summary = "Frame index, number and time of every frame",
             description = "JSON: {\"frame_index\": [...], \"frame_number\": [...], \"frame_time\": [...]}; "
                     + "CSV: frame_index,frame_number,frame_time rows.")
     @GetMapping(value = "/frame-metadata", produces = {"application/json", "text/csv"})
@@ -59,7 +59,7 @@ class FrameDataController {
                        @Parameter(description = "largest frame number (inclusive)") @RequestParam(name = "frame_max", required = false) Long frameMax,
                        @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                        @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
-                       @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                       @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                        HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
         FrameData.Table t = data.frameMetadata(id, new Window(frameMin, frameMax, frameTimeMin, frameTimeMax));
@@ -95,7 +95,7 @@ class FrameDataController {
         }
     }
 
-    @Operation(summary = "Extra data records (imgstore .extra.json, Motif extra_data json/h5)",
+    @Operation(operationId = "getExtraData", summary = "Extra data records (imgstore .extra.json, Motif extra_data json/h5)",
             description = "JSON: an array of records, each with frame_number, frame_time, frame_index and the "
                     + "recorded keys ([] for a store without extra data). CSV: the union of the records' columns.")
     @GetMapping(value = "/extra-data", produces = {"application/json", "text/csv"})
@@ -105,7 +105,7 @@ class FrameDataController {
                    @Parameter(description = "largest frame number (inclusive)") @RequestParam(name = "frame_max", required = false) Long frameMax,
                    @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                    @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
-                   @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                   @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                    HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
         List<Map<String, Object>> rows = data.extraData(id, new Window(frameMin, frameMax, frameTimeMin, frameTimeMax));

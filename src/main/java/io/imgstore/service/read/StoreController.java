@@ -24,7 +24,7 @@ class StoreController {
         this.stores = stores;
     }
 
-    @Operation(summary = "Every store under the root (any depth), sorted by path",
+    @Operation(operationId = "listStores", summary = "Every store under the root (any depth), sorted by path",
             description = "Read from each store's metadata.yaml only (cheap). New stores appear within "
                     + "imgstore.scan-interval. X-Total-Count gives the number of matching stores; with a limit, "
                     + "a Link header points to the next page.")
@@ -46,13 +46,13 @@ class StoreController {
         return ResponseEntity.ok().headers(h).body(page.items());
     }
 
-    @Operation(summary = "Summary of one store (opens it)")
+    @Operation(operationId = "getStore", summary = "Summary of one store (opens it)")
     @GetMapping("/stores/{id}")
     StoreSummary summary(@PathVariable String id) {
         return stores.summary(id);
     }
 
-    @Operation(summary = "The store's metadata.yaml: the __store block and the user metadata")
+    @Operation(operationId = "getStoreMetadata", summary = "The store's metadata.yaml: the __store block and the user metadata")
     @GetMapping("/stores/{id}/metadata")
     Map<String, Object> metadata(@PathVariable String id) {
         return stores.metadata(id);
