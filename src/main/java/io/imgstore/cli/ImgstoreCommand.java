@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imgstore", mixinStandardHelpOptions = true, version = "imgstore-java 0.1.0",
         description = "Inspect, convert and test imgstore stores. Without a command, 'serve' starts the HTTP service.",
         subcommands = {InfoCommand.class, ExtractCommand.class, TestCommand.class,
-                TimecodesCommand.class, CommandLine.HelpCommand.class})
+                TimecodesCommand.class, ViewCommand.class, CommandLine.HelpCommand.class})
 public final class ImgstoreCommand implements Runnable {
 
     private static final Set<String> COMMANDS =
