@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Top-level {@code imgstore} command; each subcommand is its own class. */
 @Command(name = "imgstore", mixinStandardHelpOptions = true, version = "imgstore-java 0.1.0",
         description = "Inspect, convert and test imgstore stores. Without a command, 'serve' starts the HTTP service.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, ExtractCommand.class, TestCommand.class,
+                TimecodesCommand.class, ViewCommand.class, CommandLine.HelpCommand.class})
 public final class ImgstoreCommand implements Runnable {
 
     private static final Set<String> COMMANDS =
@@ -22,7 +23,8 @@ public final class ImgstoreCommand implements Runnable {
     public static int run(String... args) {
         CommandLine cmd = new CommandLine(new ImgstoreCommand());
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("imgstore: " + ex.getMessage());
+            // one clear line, no stack trace: the library's messages say what is wrong
+            commandLine.getErr().println("imgstore " + commandLine.getCommandName() + ": " + ex.getMessage());
             return 1;
         });
         return cmd.execute(args);

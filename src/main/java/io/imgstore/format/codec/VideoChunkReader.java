@@ -1,15 +1,139 @@
 package io.imgstore.format.codec;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_DISCARD;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV21;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV440P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV444P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
+
+import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.Image;
+import io.imgstore.format.PixelType;
+import io.imgstore.format.UnsupportedFormatException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Frame-exact reads from one video chunk file. Not thread-safe: one reader per thread at a time
  * (callers pool them). Holds native FFmpeg state until {@link #close()}.
+ *
+ * <p>How it stays exact: {@link #open} demuxes every packet of the video stream once (no
+ * decoding) into a table of presentation timestamps and keyframe flags; frame {@code i} is the
+ * packet with the {@code i}-th smallest presentation timestamp. A random read seeks to the last
+ * keyframe at or before the target ({@code AVSEEK_FLAG_BACKWARD}), decodes forward and returns
+ * the frame whose timestamp equals the target's; a seek is never trusted alone. If the demuxer
+ * lands after the target (or the frame does not come out), the read retries from the previous
+ * keyframe and finally from the start of the file. Forward reads that stay inside the current
+ * group of pictures (in particular {@code frameIdx = last + 1}) continue decoding without seeking.
+ *
+ * <p>Pixels: colour output is FFmpeg's swscale conversion to BGR24 (BT.601, the source's range),
+ * the same conversion OpenCV's FFmpeg backend uses. Gray output is the luma plane (Y): copied as
+ * is for full-range sources (yuvj*, gray, and every file {@link VideoChunkWriter} writes, so gray
+ * frames read back as written), and expanded from limited (16..235) to full range by swscale
+ * otherwise. For colour content this equals OpenCV's {@code BGR2GRAY} of the decoded frame up to
+ * rounding (both are BT.601 luma).
  */
 public final class VideoChunkReader implements AutoCloseable {
 
-    private VideoChunkReader() {
+    /**
+     * Decoder threads. Chosen by measurement (see {@code bench/VideoReadBench}): frame threading
+     * adds one frame of latency per thread, which costs more than it gives on the short decode
+     * runs of random reads on a small machine.
+     */
+    static final int DEFAULT_DECODER_THREADS = 1;
+
+    /** Give up after this many consecutive decoder errors (garbage data). */
+    private static final int MAX_DECODE_ERRORS = 64;
+
+    private final Path file;
+    private final boolean color;
+    private final int threads;
+
+    private AVFormatContext fmt;
+    private AVCodecContext dec;
+    private AVPacket pkt;
+    private AVFrame frame;
+    private SwsContext sws;
+    private BytePointer convBuf;
+    private long convBufSize;
+    private PointerPointer<BytePointer> convData;
+    private IntPointer convLinesize;
+
+    private int streamIndex = -1;
+    private FrameTable table;
+    private String codecName = "?";
+    /** The frame the decoder last returned, or -1 if its position is unknown (then the next read seeks). */
+    private int lastIdx = -1;
+    private boolean demuxEof;
+    private boolean closed;
+
+    // statistics, for tests and benchmarks
+    private long seeks;
+    private long decodedFrames;
+    private long retries;
+
+    private VideoChunkReader(Path file, boolean color, int threads) {
+        this.file = file;
+        this.color = color;
+        this.threads = threads;
     }
 
     /**
@@ -19,12 +143,136 @@ public final class VideoChunkReader implements AutoCloseable {
      * @throws io.imgstore.format.CorruptStoreException if the file cannot be opened or has no video stream
      */
     public static VideoChunkReader open(Path file, boolean color) {
-        throw new UnsupportedOperationException("TODO");
+        return open(file, color, DEFAULT_DECODER_THREADS);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)} with an explicit number of decoder threads (0 = FFmpeg's
+     * choice, one per core); for benchmarks and for callers that decode long sequential runs.
+     */
+    public static VideoChunkReader open(Path file, boolean color, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        Ff.init();
+        if (!Files.isRegularFile(file)) {
+            throw new CorruptStoreException("video chunk file not found: " + file);
+        }
+        VideoChunkReader r = new VideoChunkReader(file, color, threads);
+        try {
+            r.init();
+            return r;
+        } catch (RuntimeException | Error e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private void init() {
+        fmt = openInput();
+        if (fmt.nb_streams() == 0) {
+            // A container with no track at all: what imgstore leaves when it opened the next chunk
+            // and was closed before writing to it. An empty chunk, not a broken one.
+            table = new FrameTable.Builder().build();
+            return;
+        }
+        streamIndex = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+        if (streamIndex < 0) {
+            throw new CorruptStoreException(file + " has no video stream");
+        }
+        discardOtherStreams();
+        AVStream st = fmt.streams(streamIndex);
+        AVCodecParameters par = st.codecpar();
+        AVCodec codec = avcodec_find_decoder(par.codec_id());
+        if (codec == null || codec.isNull()) {
+            throw new UnsupportedFormatException(file + ": no decoder for codec "
+                    + avcodec_get_name(par.codec_id()).getString());
+        }
+        codecName = codec.name().getString();
+        dec = avcodec_alloc_context3(codec);
+        if (dec == null || dec.isNull()) {
+            throw new OutOfMemoryError("avcodec_alloc_context3 failed");
+        }
+        int r = avcodec_parameters_to_context(dec, par);
+        if (r < 0) {
+            throw new CorruptStoreException(file + ": bad codec parameters: " + Ff.err(r));
+        }
+        dec.pkt_timebase(st.time_base());
+        dec.thread_count(threads);
+        dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
+        r = avcodec_open2(dec, codec, (AVDictionary) null);
+        if (r < 0) {
+            throw new CorruptStoreException(file + ": cannot open " + codecName + " decoder: " + Ff.err(r));
+        }
+        pkt = av_packet_alloc();
+        frame = av_frame_alloc();
+        if (pkt == null || pkt.isNull() || frame == null || frame.isNull()) {
+            throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
+        }
+        table = scan();
+        lastIdx = -1;
+    }
+
+    private AVFormatContext openInput() {
+        AVFormatContext ctx = new AVFormatContext(null);
+        int r = avformat_open_input(ctx, file.toAbsolutePath().toString(), null, null);
+        if (r < 0) {
+            throw new CorruptStoreException("cannot open video file " + file + ": " + Ff.err(r)
+                    + " (truncated mp4 without its index, or not a video file?)");
+        }
+        r = avformat_find_stream_info(ctx, (AVDictionary) null);
+        if (r < 0) {
+            avformat_close_input(ctx);
+            throw new CorruptStoreException("cannot read stream info of " + file + ": " + Ff.err(r));
+        }
+        return ctx;
+    }
+
+    private void discardOtherStreams() {
+        for (int i = 0; i < fmt.nb_streams(); i++) {
+            if (i != streamIndex) {
+                fmt.streams(i).discard(AVDISCARD_ALL);
+            }
+        }
+    }
+
+    /** Demuxes the whole file once (no decoding) into the frame table. */
+    private FrameTable scan() {
+        FrameTable.Builder b = new FrameTable.Builder();
+        while (av_read_frame(fmt, pkt) >= 0) {
+            try {
+                if (pkt.stream_index() != streamIndex) {
+                    continue;
+                }
+                int flags = pkt.flags();
+                if ((flags & (AV_PKT_FLAG_DISCARD | AV_PKT_FLAG_CORRUPT)) != 0) {
+                    continue;
+                }
+                long ts = packetTs(pkt);
+                if (ts == AV_NOPTS_VALUE) {
+                    throw new UnsupportedFormatException(file + ": video packets without timestamps; "
+                            + "frame-exact reading needs a container with timestamps (mp4, mkv, avi)");
+                }
+                b.add(ts, (flags & AV_PKT_FLAG_KEY) != 0);
+            } finally {
+                av_packet_unref(pkt);
+            }
+        }
+        demuxEof = true;
+        return b.build();
+    }
+
+    private static long packetTs(AVPacket p) {
+        return p.pts() != AV_NOPTS_VALUE ? p.pts() : p.dts();
+    }
+
+    private static long frameTs(AVFrame f) {
+        return f.pts() != AV_NOPTS_VALUE ? f.pts() : f.best_effort_timestamp();
     }
 
     /** Number of frames in the file (from demuxing, not from container metadata guesses). */
     public int frameCount() {
-        throw new UnsupportedOperationException("TODO");
+        return table == null ? 0 : table.size();
     }
 
     /**
@@ -36,11 +284,332 @@ public final class VideoChunkReader implements AutoCloseable {
      * @throws io.imgstore.format.CorruptStoreException  if decoding fails (truncated file, ...)
      */
     public Image read(int frameIdx) {
-        throw new UnsupportedOperationException("TODO");
+        ensureOpen();
+        if (fmt == null) {
+            throw new CorruptStoreException(file + " could not be re-opened after an earlier error; open a new reader");
+        }
+        if (frameIdx < 0 || frameIdx >= table.size()) {
+            throw new FrameNotFoundException("frame index " + frameIdx + " is not in " + file + " ("
+                    + table.size() + " frames" + (table.size() == 0 ? "" : ", 0.." + (table.size() - 1)) + ")");
+        }
+        long target = table.pts(frameIdx);
+        int key = table.keyframeBefore(frameIdx);
+        try {
+            boolean firstAttempt = true;
+            // 1. keep decoding forward when no keyframe lies between the decoder's position and the target
+            if (lastIdx >= 0 && frameIdx > lastIdx && key <= lastIdx + 1) {
+                Image img = decodeUntil(target);
+                if (img != null) {
+                    lastIdx = frameIdx;
+                    return img;
+                }
+                firstAttempt = false;
+            }
+            // 2. seek to the keyframe at or before the target; 3. to the one before that
+            int previousKey = key > 0 ? table.keyframeBefore(key - 1) : -1;
+            for (int k : new int[] {key, previousKey}) {
+                if (k >= 0) {
+                    if (!firstAttempt) {
+                        retries++;
+                    }
+                    firstAttempt = false;
+                    if (seekTo(table.pts(k))) {
+                        Image img = decodeUntil(target);
+                        if (img != null) {
+                            lastIdx = frameIdx;
+                            return img;
+                        }
+                    }
+                }
+            }
+            // 4. decode from the start of the file
+            if (!firstAttempt) {
+                retries++;
+            }
+            rewind();
+            Image img = decodeUntil(target);
+            if (img != null) {
+                lastIdx = frameIdx;
+                return img;
+            }
+        } catch (RuntimeException | Error e) {
+            lastIdx = -1;
+            throw e;
+        }
+        lastIdx = -1;
+        throw new CorruptStoreException("frame index " + frameIdx + " (pts " + target + ") of " + file
+                + " cannot be decoded (" + codecName + "; truncated or damaged file?)");
+    }
+
+    /** The frame after the last one read (frame 0 first); see {@link #read(int)}. */
+    public Image readNext() {
+        ensureOpen();
+        return read(lastIdx + 1);
+    }
+
+    /** Index of the last frame returned, -1 before the first read or after a failed one. */
+    public int lastIndex() {
+        return lastIdx;
+    }
+
+    /** The file this reader reads. */
+    public Path file() {
+        return file;
+    }
+
+    /** The FFmpeg decoder in use ({@code h264}, {@code mjpeg}, ...). */
+    public String codecName() {
+        return codecName;
+    }
+
+    /** Diagnostics: seeks (and re-opens) done so far. */
+    public long seekCount() {
+        return seeks;
+    }
+
+    /** Diagnostics: frames the decoder produced so far (returned or skipped on the way to a target). */
+    public long decodedFrameCount() {
+        return decodedFrames;
+    }
+
+    /**
+     * Diagnostics: reads that needed more than one attempt (the seek landed after the target, or
+     * the target did not come out of the decoder). Zero on well-formed files.
+     */
+    public long retryCount() {
+        return retries;
+    }
+
+    FrameTable frameTable() {
+        return table;
+    }
+
+    private boolean seekTo(long ts) {
+        seeks++;
+        int r = av_seek_frame(fmt, streamIndex, ts, AVSEEK_FLAG_BACKWARD);
+        resetDecoder();
+        return r >= 0;
+    }
+
+    /** Re-opens the input: the one way back to the very first packet that works for every demuxer. */
+    private void rewind() {
+        seeks++;
+        avformat_close_input(fmt);
+        fmt = null;
+        fmt = openInput();
+        discardOtherStreams();
+        resetDecoder();
+    }
+
+    private void resetDecoder() {
+        avcodec_flush_buffers(dec);
+        demuxEof = false;
+        lastIdx = -1;
+    }
+
+    /**
+     * Decodes forward until the frame with timestamp {@code target}; null when a later frame or the
+     * end of the stream comes first.
+     */
+    private Image decodeUntil(long target) {
+        while (true) {
+            AVFrame f = nextFrame();
+            if (f == null) {
+                return null;
+            }
+            long ts = frameTs(f);
+            if (ts == target) {
+                return convert(f);
+            }
+            if (ts > target) {
+                return null;
+            }
+        }
+    }
+
+    /** The next decoded frame in presentation order, or null at the end of the stream. */
+    private AVFrame nextFrame() {
+        int errors = 0;
+        while (true) {
+            int r = avcodec_receive_frame(dec, frame);
+            if (r >= 0) {
+                decodedFrames++;
+                return frame;
+            }
+            if (r == AVERROR_EOF) {
+                return null;
+            }
+            if (r != Ff.EAGAIN) {
+                if (++errors > MAX_DECODE_ERRORS) {
+                    throw new CorruptStoreException(file + ": too many decoding errors, last: " + Ff.err(r));
+                }
+                continue;
+            }
+            if (!feed()) {
+                if (++errors > MAX_DECODE_ERRORS) {
+                    throw new CorruptStoreException(file + ": too many decoding errors");
+                }
+            }
+        }
+    }
+
+    /** Sends the next video packet (or the end-of-stream flush) to the decoder; false if the decoder rejected it. */
+    private boolean feed() {
+        if (demuxEof) {
+            // Already flushed and the decoder still wants input: nothing more to give.
+            int r = avcodec_send_packet(dec, null);
+            return r >= 0 || r == AVERROR_EOF;
+        }
+        while (true) {
+            int r = av_read_frame(fmt, pkt);
+            if (r < 0) {
+                demuxEof = true;
+                avcodec_send_packet(dec, null);
+                return true;
+            }
+            try {
+                if (pkt.stream_index() != streamIndex) {
+                    continue;
+                }
+                r = avcodec_send_packet(dec, pkt);
+                return r >= 0;
+            } finally {
+                av_packet_unref(pkt);
+            }
+        }
+    }
+
+    private Image convert(AVFrame f) {
+        int w = f.width();
+        int h = f.height();
+        if (w <= 0 || h <= 0) {
+            throw new CorruptStoreException(file + ": decoded frame has no size");
+        }
+        int fmtId = f.format();
+        boolean fullRange = f.color_range() == AVCOL_RANGE_JPEG || isJpegFormat(fmtId);
+        if (!color && f.linesize(0) > 0 && (fmtId == AV_PIX_FMT_GRAY8 || (fullRange && isLumaPlanar8(fmtId)))) {
+            return copyPlane(f.data(0), f.linesize(0), w, h);
+        }
+        int dstFmt = color ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_GRAY8;
+        int channels = color ? 3 : 1;
+        sws = sws_getCachedContext(sws, w, h, fmtId, w, h, dstFmt, SWS_BILINEAR, null, null, (DoublePointer) null);
+        if (sws == null || sws.isNull()) {
+            sws = null;
+            throw new UnsupportedFormatException(file + ": cannot convert pixel format "
+                    + pixFmtName(fmtId) + " to " + (color ? "BGR" : "gray"));
+        }
+        IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
+        sws_setColorspaceDetails(sws, coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
+        // swscale's SIMD code writes whole vectors: give it aligned rows and slack past the end
+        int rowBytes = w * channels;
+        int linesize = (rowBytes + 63) & ~63;
+        ensureConvBuffer((long) linesize * (h + 1) + 256);
+        convLinesize.put(0, linesize);
+        sws_scale(sws, f.data(), f.linesize(), 0, h, convData, convLinesize);
+        byte[] out = new byte[Math.multiplyExact(rowBytes, h)];
+        if (linesize == rowBytes) {
+            convBuf.position(0).get(out, 0, out.length);
+        } else {
+            for (int y = 0; y < h; y++) {
+                convBuf.position((long) y * linesize).get(out, y * rowBytes, rowBytes);
+            }
+        }
+        return new Image(h, w, channels, PixelType.UINT8, out);
+    }
+
+    private static Image copyPlane(BytePointer plane, int linesize, int w, int h) {
+        byte[] out = new byte[Math.multiplyExact(w, h)];
+        if (linesize == w) {
+            plane.position(0).get(out, 0, out.length);
+        } else {
+            for (int y = 0; y < h; y++) {
+                plane.position((long) y * linesize).get(out, y * w, w);
+            }
+        }
+        return new Image(h, w, 1, PixelType.UINT8, out);
+    }
+
+    private void ensureConvBuffer(long size) {
+        if (convBuf == null || convBufSize < size) {
+            if (convBuf != null) {
+                convBuf.close();
+            }
+            convBuf = new BytePointer(size);
+            convBufSize = size;
+            if (convData == null) {
+                convData = new PointerPointer<>(4);
+                convLinesize = new IntPointer(4);
+            }
+            convData.put(0, convBuf);
+        }
+    }
+
+    private static boolean isJpegFormat(int f) {
+        return f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P || f == AV_PIX_FMT_YUVJ444P
+                || f == AV_PIX_FMT_YUVJ440P;
+    }
+
+    /** 8-bit formats whose first plane is the luma plane. */
+    private static boolean isLumaPlanar8(int f) {
+        return isJpegFormat(f) || f == AV_PIX_FMT_YUV420P || f == AV_PIX_FMT_YUV422P || f == AV_PIX_FMT_YUV444P
+                || f == AV_PIX_FMT_YUV440P || f == AV_PIX_FMT_NV12 || f == AV_PIX_FMT_NV21;
+    }
+
+    private static String pixFmtName(int f) {
+        BytePointer n = av_get_pix_fmt_name(f);
+        return n == null || n.isNull() ? String.valueOf(f) : n.getString();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("video chunk reader for " + file + " is closed");
+        }
+    }
+
+    /** Releases every native object (demuxer, decoder, frame, packet, scaler, buffers). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (sws != null) {
+            sws_freeContext(sws);
+            sws = null;
+        }
+        if (frame != null) {
+            av_frame_free(frame);
+            frame = null;
+        }
+        if (pkt != null) {
+            av_packet_free(pkt);
+            pkt = null;
+        }
+        if (dec != null) {
+            avcodec_free_context(dec);
+            dec = null;
+        }
+        if (fmt != null) {
+            avformat_close_input(fmt);
+            fmt = null;
+        }
+        if (convBuf != null) {
+            convBuf.close();
+            convBuf = null;
+        }
+        if (convData != null) {
+            convData.close();
+            convData = null;
+        }
+        if (convLinesize != null) {
+            convLinesize.close();
+            convLinesize = null;
+        }
     }
 
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("TODO");
+    public String toString() {
+        return "VideoChunkReader[" + file + ", " + codecName + ", " + frameCount() + " frames"
+                + (closed ? ", closed" : "") + "]";
     }
 }

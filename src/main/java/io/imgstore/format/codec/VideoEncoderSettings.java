@@ -12,7 +12,40 @@ package io.imgstore.format.codec;
  */
 public record VideoEncoderSettings(int keyframeInterval, int quality, String preset, boolean fragmented) {
 
+    /** Default H.264 keyframe interval (frames); see {@link #defaults()}. */
+    public static final int DEFAULT_KEYFRAME_INTERVAL = 25;
+    /** Default H.264 target bitrate, kbit/s per megapixel at 25 fps; see {@link #defaults()}. */
+    public static final int DEFAULT_H264_KBPS_PER_MEGAPIXEL = 2000;
+    /** Default MJPEG qscale (imgstore/OpenCV's MJPEG writer quality is about this). */
+    public static final int DEFAULT_MJPEG_QSCALE = 3;
+
+    public VideoEncoderSettings {
+        if (keyframeInterval < 1) {
+            throw new IllegalArgumentException("keyframeInterval must be >= 1, got " + keyframeInterval);
+        }
+        if (quality < 1) {
+            throw new IllegalArgumentException("quality must be >= 1, got " + quality);
+        }
+    }
+
     public static VideoEncoderSettings defaults() {
-        throw new UnsupportedOperationException("TODO");
+        return new VideoEncoderSettings(DEFAULT_KEYFRAME_INTERVAL, DEFAULT_H264_KBPS_PER_MEGAPIXEL, "medium", false);
+    }
+
+    /** Defaults for MJPEG: the same settings with {@link #DEFAULT_MJPEG_QSCALE} as quality. */
+    public static VideoEncoderSettings mjpegDefaults() {
+        return new VideoEncoderSettings(DEFAULT_KEYFRAME_INTERVAL, DEFAULT_MJPEG_QSCALE, "medium", false);
+    }
+
+    public VideoEncoderSettings withKeyframeInterval(int frames) {
+        return new VideoEncoderSettings(frames, quality, preset, fragmented);
+    }
+
+    public VideoEncoderSettings withQuality(int q) {
+        return new VideoEncoderSettings(keyframeInterval, q, preset, fragmented);
+    }
+
+    public VideoEncoderSettings withFragmented(boolean f) {
+        return new VideoEncoderSettings(keyframeInterval, quality, preset, f);
     }
 }
