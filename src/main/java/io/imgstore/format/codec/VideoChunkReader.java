@@ -120,6 +120,7 @@ public final class VideoChunkReader implements AutoCloseable {
     private int streamIndex = -1;
     private FrameTable table;
     private String codecName = "?";
+    private double timeBaseSeconds;
     /** The frame the decoder last returned, or -1 if its position is unknown (then the next read seeks). */
     private int lastIdx = -1;
     private boolean demuxEof;
@@ -198,6 +199,7 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new CorruptStoreException(file + ": bad codec parameters: " + Ff.err(r));
         }
         dec.pkt_timebase(st.time_base());
+        timeBaseSeconds = st.time_base().num() / (double) st.time_base().den();
         dec.thread_count(threads);
         dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
         r = avcodec_open2(dec, codec, (AVDictionary) null);
@@ -268,6 +270,16 @@ public final class VideoChunkReader implements AutoCloseable {
 
     private static long frameTs(AVFrame f) {
         return f.pts() != AV_NOPTS_VALUE ? f.pts() : f.best_effort_timestamp();
+    }
+
+    /** Presentation time of every frame in seconds, in frame order (for converting files to stores). */
+    public double[] presentationTimes() {
+        ensureOpen();
+        double[] t = new double[frameCount()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = table.pts(i) * timeBaseSeconds;
+        }
+        return t;
     }
 
     /** Number of frames in the file (from demuxing, not from container metadata guesses). */
