@@ -118,6 +118,8 @@ public final class VideoChunkReader implements AutoCloseable {
     private IntPointer convLinesize;
 
     private int streamIndex = -1;
+    private int timeBaseNum = 1;
+    private int timeBaseDen = 1;
     private FrameTable table;
     private String codecName = "?";
     /** The frame the decoder last returned, or -1 if its position is unknown (then the next read seeks). */
@@ -198,6 +200,8 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new CorruptStoreException(file + ": bad codec parameters: " + Ff.err(r));
         }
         dec.pkt_timebase(st.time_base());
+        timeBaseNum = st.time_base().num();
+        timeBaseDen = st.time_base().den();
         dec.thread_count(threads);
         dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
         r = avcodec_open2(dec, codec, (AVDictionary) null);
@@ -362,6 +366,17 @@ public final class VideoChunkReader implements AutoCloseable {
         return codecName;
     }
 
+    /**
+     * Presentation time of a frame in seconds, from the container's timestamps (for files written
+     * by {@link VideoChunkWriter}: {@code frameIdx / 25}, which is what OpenCV's frame seeking assumes).
+     */
+    public double presentationTime(int frameIdx) {
+        if (frameIdx < 0 || frameIdx >= frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIdx + " is not in " + file);
+        }
+        return table.pts(frameIdx) * (double) timeBaseNum / timeBaseDen;
+    }
+
     /** Diagnostics: seeks (and re-opens) done so far. */
     public long seekCount() {
         return seeks;
@@ -500,9 +515,11 @@ public final class VideoChunkReader implements AutoCloseable {
         }
         IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
         sws_setColorspaceDetails(sws, coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-        // swscale's SIMD code writes whole vectors: give it aligned rows and slack past the end
+        // swscale's SIMD converters work on blocks of 8+ pixels: they round the width up and, when
+        // the destination rows are too short for that, silently skip the last (w % 8) pixels.
+        // Rows with room for 32 more pixels, 64-byte aligned, and slack at the end avoid both.
         int rowBytes = w * channels;
-        int linesize = (rowBytes + 63) & ~63;
+        int linesize = ((w + 32) * channels + 63) & ~63;
         ensureConvBuffer((long) linesize * (h + 1) + 256);
         convLinesize.put(0, linesize);
         sws_scale(sws, f.data(), f.linesize(), 0, h, convData, convLinesize);

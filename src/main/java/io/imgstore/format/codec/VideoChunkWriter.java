@@ -41,6 +41,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -91,6 +92,9 @@ public final class VideoChunkWriter implements AutoCloseable {
     /** imgstore's frame rate for video chunks. */
     public static final int FPS = 25;
 
+    /** H.264 encoder threads (slices) by default; see {@code bench/VideoReadBench}. */
+    static final int DEFAULT_ENCODER_THREADS = 1;
+
     private static final int AVC1 = 'a' | ('v' << 8) | ('c' << 16) | ('1' << 24);
 
     private final Path file;
@@ -99,6 +103,7 @@ public final class VideoChunkWriter implements AutoCloseable {
     private final int width;
     private final boolean color;
     private final VideoEncoderSettings settings;
+    private final int encoderThreads;
 
     private AVFormatContext oc;
     private AVIOContext pb;
@@ -117,8 +122,9 @@ public final class VideoChunkWriter implements AutoCloseable {
     private int count;
 
     private VideoChunkWriter(Path file, StoreFormat format, int height, int width, boolean color,
-                             VideoEncoderSettings settings) {
+                             VideoEncoderSettings settings, int encoderThreads) {
         this.file = file;
+        this.encoderThreads = encoderThreads;
         this.format = format;
         this.height = height;
         this.width = width;
@@ -137,7 +143,20 @@ public final class VideoChunkWriter implements AutoCloseable {
      */
     public static VideoChunkWriter create(Path file, StoreFormat format, int height, int width, boolean color,
                                           PixelType pixelType, VideoEncoderSettings settings) {
+        return create(file, format, height, width, color, pixelType, settings, DEFAULT_ENCODER_THREADS);
+    }
+
+    /**
+     * As {@link #create(Path, StoreFormat, int, int, boolean, PixelType, VideoEncoderSettings)} with an
+     * explicit number of encoder threads (openh264 splits each frame into that many slices; 0 = one
+     * per core). MJPEG ignores it.
+     */
+    public static VideoChunkWriter create(Path file, StoreFormat format, int height, int width, boolean color,
+                                          PixelType pixelType, VideoEncoderSettings settings, int encoderThreads) {
         Ff.init();
+        if (encoderThreads < 0) {
+            throw new IllegalArgumentException("encoderThreads must be >= 0, got " + encoderThreads);
+        }
         if (!format.equals(StoreFormat.MJPEG_AVI) && !format.equals(StoreFormat.H264_MKV)
                 && !format.equals(StoreFormat.AVC1_MP4)) {
             throw new UnsupportedFormatException("cannot write video format '" + format.name()
@@ -151,7 +170,7 @@ public final class VideoChunkWriter implements AutoCloseable {
                     + height + "x" + width);
         }
         VideoChunkWriter w = new VideoChunkWriter(file, format, height, width, color,
-                settings == null ? VideoEncoderSettings.defaults() : settings);
+                settings == null ? VideoEncoderSettings.defaults() : settings, encoderThreads);
         try {
             w.init();
             return w;
@@ -212,6 +231,7 @@ public final class VideoChunkWriter implements AutoCloseable {
                 enc.bit_rate(bitRate);
                 enc.gop_size(Math.max(1, settings.keyframeInterval()));
                 enc.max_b_frames(0);
+                enc.thread_count(encoderThreads);
                 if (encoderName.equals("libopenh264")) {
                     av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
                     av_dict_set(codecOpts, "rc_mode", "quality", 0);
@@ -276,8 +296,10 @@ public final class VideoChunkWriter implements AutoCloseable {
             Pointer.memset(frame.data(p), 128, (long) frame.linesize(p) * (height / 2));
         }
         if (color) {
-            sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, pixFmt, SWS_BILINEAR,
-                    null, null, (DoublePointer) null);
+            // SWS_ACCURATE_RND: without it swscale takes a special BGR24->yuv420p path that ignores
+            // the full-range setting below (it writes limited-range values into a full-range stream).
+            sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, pixFmt,
+                    SWS_BILINEAR | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
             if (sws == null || sws.isNull()) {
                 sws = null;
                 throw new UnsupportedFormatException("cannot convert BGR to " + (isMjpeg() ? "yuvj420p" : "yuv420p"));
