@@ -72,8 +72,9 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Frame-exact reads from one video chunk file. Not thread-safe: one reader per thread at a time
- * (callers pool them). Holds native FFmpeg state until {@link #close()}.
+ * Frame-exact reads from one video chunk file. One reader serves one thread at a time (callers
+ * pool them): reads and {@link #close()} are serialised, so misuse costs waiting, never a crash.
+ * Holds native FFmpeg state until {@link #close()}.
  *
  * <p>How it stays exact: {@link #open} demuxes every packet of the video stream once (no
  * decoding) into a table of presentation timestamps and keyframe flags; frame {@code i} is the
@@ -287,7 +288,7 @@ public final class VideoChunkReader implements AutoCloseable {
      * @throws io.imgstore.format.FrameNotFoundException if the file has fewer frames
      * @throws io.imgstore.format.CorruptStoreException  if decoding fails (truncated file, ...)
      */
-    public Image read(int frameIdx) {
+    public synchronized Image read(int frameIdx) {
         ensureOpen();
         if (fmt == null) {
             throw new CorruptStoreException(file + " could not be re-opened after an earlier error; open a new reader");
@@ -346,7 +347,7 @@ public final class VideoChunkReader implements AutoCloseable {
     }
 
     /** The frame after the last one read (frame 0 first); see {@link #read(int)}. */
-    public Image readNext() {
+    public synchronized Image readNext() {
         ensureOpen();
         return read(lastIdx + 1);
     }
@@ -585,7 +586,7 @@ public final class VideoChunkReader implements AutoCloseable {
 
     /** Releases every native object (demuxer, decoder, frame, packet, scaler, buffers). Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

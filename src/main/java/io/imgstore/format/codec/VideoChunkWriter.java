@@ -220,7 +220,9 @@ public final class VideoChunkWriter implements AutoCloseable {
         AVDictionary codecOpts = new AVDictionary(null);
         try {
             if (isMjpeg()) {
-                int q = Math.max(2, Math.min(31, settings.quality()));
+                // an H.264 quality (kbit/s per megapixel, e.g. from defaults()) means nothing to MJPEG
+                int q = settings.quality() >= 2 && settings.quality() <= 31 ? settings.quality()
+                        : VideoEncoderSettings.DEFAULT_MJPEG_QSCALE;
                 enc.flags(enc.flags() | AV_CODEC_FLAG_QSCALE);
                 enc.global_quality(q * FF_QP2LAMBDA);
                 enc.qmin(q).qmax(q);
@@ -323,7 +325,7 @@ public final class VideoChunkWriter implements AutoCloseable {
     }
 
     /** Encodes one frame; its size must be the writer's. */
-    public void write(Image image) {
+    public synchronized void write(Image image) {
         if (closed) {
             throw new IllegalStateException("video chunk writer for " + file + " is closed");
         }
@@ -402,7 +404,7 @@ public final class VideoChunkWriter implements AutoCloseable {
 
     /** Flushes the encoder, finishes the container and releases native memory. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
