@@ -4,7 +4,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_QSCALE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -273,6 +272,11 @@ public final class VideoChunkWriter implements AutoCloseable {
             if (format.equals(StoreFormat.AVC1_MP4) && settings.fragmented()) {
                 av_dict_set(muxOpts, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
             }
+            if (format.equals(StoreFormat.H264_MKV)) {
+                // The muxer keeps the open cluster in memory; it closes one at a keyframe only once it
+                // holds 4 KiB, else after 5 s. Cap that at 1 s, so a killed writer loses at most ~1 s.
+                av_dict_set(muxOpts, "cluster_time_limit", "1000", 0);
+            }
             r = avformat_write_header(oc, muxOpts);
             if (r < 0) {
                 throw new ImgStoreException("cannot write the header of " + file + ": " + Ff.err(r));
@@ -374,15 +378,15 @@ public final class VideoChunkWriter implements AutoCloseable {
             if (r < 0) {
                 throw new ImgStoreException("encoding " + file + " failed: " + Ff.err(r));
             }
-            boolean key = (pkt.flags() & AV_PKT_FLAG_KEY) != 0;
             av_packet_rescale_ts(pkt, enc.time_base(), stream.time_base());
             pkt.stream_index(stream.index());
             r = av_interleaved_write_frame(oc, pkt);
             if (r < 0) {
                 throw new ImgStoreException("writing to " + file + " failed: " + Ff.err(r));
             }
-            if (key && pb != null) {
-                // Push finished fragments/clusters to the OS so a killed writer leaves them readable.
+            if (pb != null) {
+                // Hand what the muxer has finished (avi frames, mkv clusters, mp4 fragments) to the OS,
+                // so a killed writer leaves it readable; one write() per frame.
                 avio_flush(pb);
             }
         }

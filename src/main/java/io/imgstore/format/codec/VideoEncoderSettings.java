@@ -17,8 +17,9 @@ package io.imgstore.format.codec;
  *                         (openh264 has no CRF), for MJPEG the qscale (2 best .. 31 worst; a value outside
  *                         2..31, such as the H.264 default, means {@link #DEFAULT_MJPEG_QSCALE})
  * @param preset           encoder speed/size trade-off name ("fast", "medium", ...), ignored where the encoder has none
- * @param fragmented       write a container that stays playable if the writer is killed (fragmented mp4; mkv and avi
- *                         are always readable up to the last written cluster)
+ * @param fragmented       write a container that stays playable if the writer is killed (fragmented mp4: readable
+ *                         up to the last keyframe; mkv is always readable up to its last cluster, at most ~1 s
+ *                         behind, and avi up to the last frame; a plain mp4 is unreadable until closed)
  */
 public record VideoEncoderSettings(int keyframeInterval, int quality, String preset, boolean fragmented) {
 

@@ -57,6 +57,8 @@ class NativeMemoryTest {
             }
             long physAfter = settledPhysicalBytes();
             long javacppAfter = Pointer.totalBytes();
+            System.out.printf("3000 random reads: RSS %+d kB, JavaCPP bytes %+d%n", (physAfter - physBefore) / 1024,
+                    javacppAfter - javacppBefore);
             assertTrue(physAfter - physBefore < 150 * MB,
                     "RSS grew by " + (physAfter - physBefore) / MB + " MB over 3000 reads");
             assertTrue(javacppAfter - javacppBefore < MB,
@@ -80,6 +82,8 @@ class NativeMemoryTest {
         }
         long physAfter = settledPhysicalBytes();
         long javacppAfter = Pointer.totalBytes();
+        System.out.printf("600 open/read/close cycles: RSS %+d kB, JavaCPP bytes %+d%n",
+                (physAfter - physBefore) / 1024, javacppAfter - javacppBefore);
         // a reader holds a demuxer, a decoder with its frame pool and a conversion buffer: several MB
         assertTrue(physAfter - physBefore < 150 * MB,
                 "RSS grew by " + (physAfter - physBefore) / MB + " MB over 600 open/read/close cycles");
@@ -113,6 +117,7 @@ class NativeMemoryTest {
             }
             long physAfter = settledPhysicalBytes();
             if (round == 1) {
+                System.out.printf("60 writers: RSS %+d kB%n", (physAfter - physBefore) / 1024);
                 assertTrue(physAfter - physBefore < 150 * MB,
                         "RSS grew by " + (physAfter - physBefore) / MB + " MB over 60 writers");
             }

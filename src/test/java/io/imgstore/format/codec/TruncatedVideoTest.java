@@ -72,6 +72,38 @@ class TruncatedVideoTest {
         }
     }
 
+    /**
+     * A writer that dies before close(): what it flushed at the last keyframes is readable
+     * (fragmented mp4, mkv, avi), a plain mp4 is not (its index is written by close()).
+     */
+    @ParameterizedTest(name = "{0} fragmented={1}")
+    @CsvSource({"avc1/mp4, true", "h264/mkv, false", "mjpeg/avi, false", "avc1/mp4, false"})
+    void unclosedWriter(String formatName, boolean fragmented) {
+        StoreFormat format = StoreFormat.of(formatName);
+        Path file = tmp.resolve("unclosed" + format.extension());
+        VideoChunkWriter w = VideoChunkWriter.create(file, format, 96, 160, false, io.imgstore.format.PixelType.UINT8,
+                VideoRoundTripTest.settingsFor(format, fragmented));
+        try {
+            for (int i = 0; i < 55; i++) {
+                w.write(Barcode.frame(i, 96, 160, false));
+            }
+            if (format.equals(StoreFormat.AVC1_MP4) && !fragmented) {
+                assertThrows(CorruptStoreException.class, () -> VideoChunkReader.open(file, false));
+                return;
+            }
+            try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+                int n = r.frameCount();
+                System.out.printf("unclosed %s writer after 55 frames: %d readable%n", format, n);
+                assertTrue(n >= 30, format + ": only " + n + " of 55 frames readable before close()");
+                for (int i = n - 2; i >= 0; i -= 3) {
+                    assertEquals(i, Barcode.decode(r.read(i)));
+                }
+            }
+        } finally {
+            w.close();
+        }
+    }
+
     @Test
     void plainMp4WithoutItsIndexCannotBeOpened() throws IOException {
         // a non-fragmented mp4 keeps its index (moov) at the end: cut, it is unreadable
