@@ -275,6 +275,16 @@ public final class VideoChunkReader implements AutoCloseable {
         return f.pts() != AV_NOPTS_VALUE ? f.pts() : f.best_effort_timestamp();
     }
 
+    /** Presentation time of every frame in seconds, in frame order (for converting files to stores). */
+    public double[] presentationTimes() {
+        ensureOpen();
+        double[] t = new double[frameCount()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = table.pts(i) * (double) timeBaseNum / timeBaseDen;
+        }
+        return t;
+    }
+
     /** Number of frames in the file (from demuxing, not from container metadata guesses). */
     public int frameCount() {
         return table == null ? 0 : table.size();

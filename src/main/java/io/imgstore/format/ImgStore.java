@@ -1,0 +1,515 @@
+package io.imgstore.format;
+
+import io.imgstore.format.codec.ImageOps;
+import io.imgstore.format.internal.ChunkIndex;
+import io.imgstore.format.internal.DirectoryFrameSource;
+import io.imgstore.format.internal.ExtraDataFiles;
+import io.imgstore.format.internal.FrameSource;
+import io.imgstore.format.internal.MetadataYaml;
+import io.imgstore.format.internal.StoreIndex;
+import io.imgstore.format.internal.VideoFrameSource;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A store opened for reading: the Java counterpart of imgstore's {@code new_for_filename(path)}.
+ *
+ * <p>Random-access reads ({@link #getFrame}, {@link #getFrameByIndex}, {@link #getNearestFrame},
+ * {@link #getNearestFrameByTime}) are exact and thread-safe. {@link #nextFrame()} continues from the
+ * last frame read, like imgstore's {@code get_next_image}. Close the store to release decoders.
+ */
+public final class ImgStore implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ImgStore.class.getName());
+    private static final Pattern CHUNK_NAME = Pattern.compile("(\\d{6})");
+    private static final Pattern DATE_IN_NAME = Pattern.compile("(.*)(20\\d{6}_\\d{6}).*");
+
+    private final Path baseDir;
+    private final Map<String, Object> storeMetadata;
+    private final Map<String, Object> userMetadata;
+    private final String storeClass;
+    private final StoreFormat format;
+    private final int[] imgshape;
+    private final PixelType pixelType;
+    private final int chunksize;
+    private final String encoding;
+    private final String uuid;
+    private final Instant createdUtc;
+    private final ZoneId timezoneLocal;
+    private final StoreIndex index;
+    private final FrameSource frames;
+    private final boolean color;
+    private int cursor = -1;
+    private volatile boolean closed;
+
+    private ImgStore(Path baseDir, Map<String, Object> document, int maxIdleDecoders, boolean buildIndex) {
+        this.baseDir = baseDir;
+        Map<String, Object> doc = new LinkedHashMap<>(document);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> smd = new LinkedHashMap<>((Map<String, Object>) doc.remove(MetadataYaml.STORE_KEY));
+        this.storeMetadata = Collections.unmodifiableMap(smd);
+        this.userMetadata = Collections.unmodifiableMap(doc);
+
+        String cls = string(smd.get("class"));
+        if (cls == null) {
+            throw new CorruptStoreException("metadata.yaml: __store has no 'class'");
+        }
+        if (!cls.equals("VideoImgStore") && !cls.equals("VideoImgStoreFFMPEG") && !cls.equals("DirectoryImgStore")) {
+            throw new UnsupportedFormatException("store class '" + cls + "' not supported");
+        }
+        this.storeClass = cls;
+        Object version = smd.get("version");
+        if (!(version instanceof Number v) || v.intValue() != 2) {
+            throw new UnsupportedFormatException("store version '" + version + "' not supported (only version 2)");
+        }
+        this.imgshape = intList(smd.get("imgshape"), "imgshape");
+        if (imgshape.length < 2 || imgshape.length > 3 || (imgshape.length == 3 && imgshape[2] != 3 && imgshape[2] != 1)) {
+            throw new CorruptStoreException("metadata.yaml: unsupported imgshape " + java.util.Arrays.toString(imgshape));
+        }
+        this.pixelType = PixelType.ofDtype(string(smd.getOrDefault("imgdtype", "uint8")));
+        Object cs = smd.get("chunksize");
+        if (!(cs instanceof Number csn) || csn.intValue() <= 0) {
+            throw new CorruptStoreException("metadata.yaml: bad chunksize '" + cs + "'");
+        }
+        this.chunksize = csn.intValue();
+        String enc = string(smd.get("encoding"));
+        this.encoding = enc == null || enc.isBlank() || enc.equals("None") ? null : enc;
+        if (encoding != null && !ImageOps.supportsEncoding(encoding)) {
+            throw new UnsupportedFormatException("image encoding '" + encoding + "' not supported");
+        }
+        this.uuid = string(smd.get("uuid"));
+        this.format = resolveFormat(cls, smd);
+        this.color = imgshape.length == 3 && imgshape[2] == 3;
+
+        ZoneId tz;
+        Instant created;
+        String createdText = string(smd.get("created_utc"));
+        if (createdText != null) {
+            created = parseCreated(createdText);
+            tz = zone(string(smd.get("timezone_local")), ZoneId.systemDefault());
+        } else {
+            tz = zone(string(doc.get("timezone")), ZoneId.systemDefault());
+            created = synthesizeCreated(baseDir, tz);
+        }
+        this.createdUtc = created;
+        this.timezoneLocal = tz;
+
+        List<ChunkIndex> indexes = new ArrayList<>();
+        for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
+            var idx = ChunkIndex.load(c.getKey(), c.getValue());
+            if (idx.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
+            } else {
+                indexes.add(idx.get());
+            }
+        }
+        this.index = new StoreIndex(indexes);
+        this.frames = format.video()
+                ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders)
+                : new DirectoryFrameSource(baseDir, format, color);
+    }
+
+    /**
+     * Opens a store for reading.
+     *
+     * @param path the store folder or its {@code metadata.yaml}
+     * @throws StoreNotFoundException     when there is no {@code metadata.yaml}
+     * @throws UnsupportedFormatException for unknown classes, versions, formats or encodings
+     * @throws CorruptStoreException      for unreadable metadata or indexes
+     */
+    public static ImgStore open(Path path) {
+        return open(path, 4);
+    }
+
+    /** As {@link #open(Path)}, keeping at most {@code maxIdleDecoders} video decoders open between reads. */
+    public static ImgStore open(Path path, int maxIdleDecoders) {
+        Path dir = storeDir(path);
+        return new ImgStore(dir, MetadataYaml.read(dir), maxIdleDecoders, true);
+    }
+
+    /** The store folder for a path that is the folder or its {@code metadata.yaml}. */
+    static Path storeDir(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (p.getFileName() != null && p.getFileName().toString().equals(MetadataYaml.FILENAME) && !Files.isDirectory(p)) {
+            return p.getParent();
+        }
+        if (!Files.isDirectory(p)) {
+            throw new StoreNotFoundException("no store at '" + path + "': not a folder");
+        }
+        return p;
+    }
+
+    /** True when the folder holds a {@code metadata.yaml} (it may still be unreadable). */
+    public static boolean isStore(Path dir) {
+        return Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME));
+    }
+
+    private static StoreFormat resolveFormat(String cls, Map<String, Object> smd) {
+        String f = string(smd.get("format"));
+        if (f == null) {
+            throw new CorruptStoreException("metadata.yaml: __store has no 'format'");
+        }
+        if (cls.equals("DirectoryImgStore")) {
+            StoreFormat sf = StoreFormat.of(f);
+            if (sf.video()) {
+                throw new CorruptStoreException("DirectoryImgStore with video format '" + f + "'");
+            }
+            return sf;
+        }
+        String ext = string(smd.get("extension"));
+        StoreFormat known;
+        try {
+            known = StoreFormat.of(f);
+        } catch (UnsupportedFormatException e) {
+            known = null; // Motif/bview names (libx264, ...): any codec FFmpeg decodes
+        }
+        if (known != null && !known.video()) {
+            throw new CorruptStoreException("VideoImgStore with image format '" + f + "'");
+        }
+        if (ext == null) {
+            ext = f.equals("mjpeg") ? ".avi" : (known != null ? known.extension() : ".mp4");
+        }
+        if (known != null && known.extension().equals(ext)) {
+            return known;
+        }
+        return StoreFormat.foreignVideo(f, ext);
+    }
+
+    private Map<Integer, Path> findChunks() {
+        TreeMap<Integer, Path> chunks = new TreeMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(baseDir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (format.video()) {
+                    if (name.endsWith(format.extension())) {
+                        String stem = name.substring(0, name.length() - format.extension().length());
+                        Matcher m = CHUNK_NAME.matcher(stem);
+                        if (m.matches() && Files.isRegularFile(p)) {
+                            int n = Integer.parseInt(stem);
+                            chunks.put(n, baseDir.resolve(stem));
+                        }
+                    }
+                } else if (CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p)) {
+                    chunks.put(Integer.parseInt(name), p.resolve("index"));
+                }
+            }
+        } catch (IOException e) {
+            throw new CorruptStoreException("cannot list store folder: " + e.getMessage(), e);
+        }
+        return chunks;
+    }
+
+    private static Instant parseCreated(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new CorruptStoreException("metadata.yaml: cannot parse created_utc '" + text + "'", e2);
+            }
+        }
+    }
+
+    private static Instant synthesizeCreated(Path baseDir, ZoneId tz) {
+        Matcher m = DATE_IN_NAME.matcher(baseDir.getFileName().toString());
+        if (m.matches()) {
+            LocalDateTime local = LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+            return local.atZone(tz).toInstant();
+        }
+        try {
+            return Files.getLastModifiedTime(baseDir.resolve(MetadataYaml.FILENAME)).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static ZoneId zone(String name, ZoneId fallback) {
+        if (name == null || name.isBlank()) {
+            return fallback;
+        }
+        try {
+            return ZoneId.of(name);
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static String string(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private static int[] intList(Object o, String key) {
+        if (!(o instanceof List<?> l) || l.isEmpty()) {
+            throw new CorruptStoreException("metadata.yaml: '" + key + "' must be a list of integers");
+        }
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(l.get(i) instanceof Number n)) {
+                throw new CorruptStoreException("metadata.yaml: '" + key + "' must be a list of integers");
+            }
+            out[i] = n.intValue();
+        }
+        return out;
+    }
+
+    // ---- reads ----
+
+    /**
+     * The first frame with exactly this frame number.
+     *
+     * @throws FrameNotFoundException when no frame has that number
+     */
+    public Frame getFrame(long frameNumber) {
+        OptionalInt i = index.indexOfNumber(frameNumber);
+        if (i.isEmpty()) {
+            throw new FrameNotFoundException("frame number " + frameNumber + " not in store");
+        }
+        return readIndex(i.getAsInt());
+    }
+
+    /** The frame whose number is nearest to {@code frameNumber} (imgstore's {@code exact_only=False}). */
+    public Frame getNearestFrame(long frameNumber) {
+        return readIndex(index.indexOfNearestNumber(frameNumber));
+    }
+
+    /**
+     * The frame at {@code frameIndex} (0 .. frame_count-1).
+     *
+     * @throws FrameNotFoundException when the index is outside the store
+     */
+    public Frame getFrameByIndex(long frameIndex) {
+        if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+        }
+        return readIndex((int) frameIndex);
+    }
+
+    /** The frame whose time is nearest to {@code frameTime}. */
+    public Frame getNearestFrameByTime(double frameTime) {
+        return readIndex(index.indexOfNearestTime(frameTime));
+    }
+
+    /**
+     * The frame after the last one read (the first frame if none was read yet).
+     *
+     * @throws EndOfStoreException after the last frame
+     */
+    public Frame nextFrame() {
+        int next;
+        synchronized (this) {
+            next = cursor + 1;
+            if (next >= index.frameCount()) {
+                throw new EndOfStoreException("end of store after frame index " + cursor);
+            }
+        }
+        return readIndex(next);
+    }
+
+    /** Where a frame is, without decoding it. */
+    public FrameInfo frameInfo(long frameIndex) {
+        if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+        }
+        return index.info((int) frameIndex);
+    }
+
+    /** Index of the first frame with this number, without decoding. */
+    public OptionalInt indexOfFrameNumber(long frameNumber) {
+        return index.indexOfNumber(frameNumber);
+    }
+
+    /** Index of the nearest frame number, without decoding. */
+    public int indexOfNearestFrameNumber(long frameNumber) {
+        return index.indexOfNearestNumber(frameNumber);
+    }
+
+    /** Index of the frame nearest in time, without decoding. */
+    public int indexOfNearestTime(double frameTime) {
+        return index.indexOfNearestTime(frameTime);
+    }
+
+    private Frame readIndex(int i) {
+        if (closed) {
+            throw new ImgStoreException("store is closed");
+        }
+        Image raw = frames.read(index.chunkOf(i), index.positionInChunk(i));
+        Image image = encoding == null ? raw : ImageOps.decodeEncoding(raw, encoding);
+        synchronized (this) {
+            cursor = i;
+        }
+        return new Frame(image, index.info(i));
+    }
+
+    /**
+     * Reads one frame by index straight from the files, without building the store's index:
+     * imgstore's {@code extract_only_frame} (chunk = index / chunksize).
+     */
+    public static Image extractOnlyFrame(Path path, long frameIndex) {
+        try (ImgStore s = new ImgStore(storeDir(path), MetadataYaml.read(storeDir(path)), 1, false)) {
+            int chunk = (int) (frameIndex / s.chunksize);
+            int pos = (int) (frameIndex % s.chunksize);
+            Image raw = s.frames.read(chunk, pos);
+            return s.encoding == null ? raw : ImageOps.decodeEncoding(raw, s.encoding);
+        }
+    }
+
+    // ---- metadata ----
+
+    public Path path() {
+        return baseDir;
+    }
+
+    /** The {@code __store} block as read. */
+    public Map<String, Object> storeMetadata() {
+        return storeMetadata;
+    }
+
+    /** Everything in {@code metadata.yaml} but the {@code __store} block. */
+    public Map<String, Object> userMetadata() {
+        return userMetadata;
+    }
+
+    /** {@code VideoImgStore}, {@code DirectoryImgStore} or {@code VideoImgStoreFFMPEG} (Motif). */
+    public String storeClass() {
+        return storeClass;
+    }
+
+    public StoreFormat format() {
+        return format;
+    }
+
+    /** The imgstore {@code encoding} (e.g. {@code cv_bayerbg}) or null. */
+    public String encoding() {
+        return encoding;
+    }
+
+    public PixelType pixelType() {
+        return pixelType;
+    }
+
+    /** {@code imgshape} as stored in the metadata. */
+    public int[] imgshape() {
+        return imgshape.clone();
+    }
+
+    /** The shape of the frames reads return: {@code imgshape}, or {@code [h, w, 3]} when an encoding decodes to colour. */
+    public int[] imageShape() {
+        return encoding != null ? new int[] {imgshape[0], imgshape[1], 3} : imgshape.clone();
+    }
+
+    public int chunksize() {
+        return chunksize;
+    }
+
+    public String uuid() {
+        return uuid;
+    }
+
+    /** When recording started, in UTC (synthesised from the folder name or file time for old stores). */
+    public Instant createdUtc() {
+        return createdUtc;
+    }
+
+    /** The recording machine's time zone. */
+    public ZoneId timezoneLocal() {
+        return timezoneLocal;
+    }
+
+    /** imgstore's {@code created}: the creation time in the recording's local zone. */
+    public ZonedDateTime created() {
+        return createdUtc.atZone(timezoneLocal);
+    }
+
+    public boolean lossless() {
+        return format.lossless();
+    }
+
+    public int frameCount() {
+        return index.frameCount();
+    }
+
+    /** Smallest frame number; empty for a store without frames. */
+    public OptionalLong frameMin() {
+        return index.frameCount() == 0 ? OptionalLong.empty() : OptionalLong.of(index.frameMin());
+    }
+
+    /** Largest frame number; empty for a store without frames. */
+    public OptionalLong frameMax() {
+        return index.frameCount() == 0 ? OptionalLong.empty() : OptionalLong.of(index.frameMax());
+    }
+
+    /** Earliest frame time (0.0 without frames, as imgstore). */
+    public double frameTimeMin() {
+        return index.frameTimeMin();
+    }
+
+    public double frameTimeMax() {
+        return index.frameTimeMax();
+    }
+
+    /** Non-empty chunk numbers, ascending. */
+    public int[] chunks() {
+        return index.chunks();
+    }
+
+    /** imgstore's {@code get_frame_metadata()}: all frame numbers and times in index order. */
+    public FrameMetadata frameMetadata() {
+        return new FrameMetadata(index.frameNumbers(), index.frameTimes());
+    }
+
+    private List<Path> chunkExtraJsonFiles() {
+        List<Path> files = new ArrayList<>();
+        for (Map.Entry<Integer, Path> c : findChunks().entrySet()) {
+            files.add(c.getValue().resolveSibling(c.getValue().getFileName() + ExtraDataFiles.EXTRA_JSON));
+        }
+        return files;
+    }
+
+    public boolean hasExtraData() {
+        return ExtraDataFiles.any(baseDir, chunkExtraJsonFiles());
+    }
+
+    /**
+     * All extra data records, in chunk order, each a map with {@code frame_number}, {@code frame_time},
+     * {@code frame_index} (where recorded) and the recorded keys. Motif's root-level files take
+     * precedence where present; their rows with {@code frame_number < 0} are dropped.
+     */
+    public List<Map<String, Object>> extraData() {
+        return ExtraDataFiles.read(baseDir, chunkExtraJsonFiles());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        frames.close();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "ImgStore[" + baseDir.getFileName() + ", " + storeClass + " " + format + ", " + frameCount() + " frames]";
+    }
+}

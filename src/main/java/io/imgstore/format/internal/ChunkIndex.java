@@ -1,0 +1,100 @@
+package io.imgstore.format.internal;
+
+import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.npy.NpyArray;
+import io.imgstore.format.npy.Npz;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The index of one chunk: the frame numbers and times of its frames, in order. Stored beside the
+ * chunk as {@code <base>.npz} (numpy) or {@code <base>.yaml}.
+ *
+ * @param chunk        the chunk number (000000 -> 0)
+ * @param frameNumbers frame numbers in chunk order
+ * @param frameTimes   frame times in chunk order
+ */
+public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
+
+    public static final Set<String> FRAME_MD = Set.of("frame_number", "frame_time");
+
+    public ChunkIndex {
+        if (frameNumbers.length != frameTimes.length) {
+            throw new CorruptStoreException("chunk " + chunk + " index has " + frameNumbers.length
+                    + " frame numbers but " + frameTimes.length + " frame times");
+        }
+    }
+
+    public int size() {
+        return frameNumbers.length;
+    }
+
+    /**
+     * Loads {@code base.npz}, else {@code base.yaml}, else the {@link Journal} of a chunk still being
+     * written (or left by a killed writer); empty when there is none.
+     *
+     * @throws CorruptStoreException when an index file exists but cannot be read
+     */
+    public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
+        Path npz = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz");
+        if (Files.isRegularFile(npz)) {
+            Map<String, NpyArray> m = Npz.read(npz, FRAME_MD);
+            return Optional.of(new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles()));
+        }
+        Path yaml = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".yaml");
+        if (Files.isRegularFile(yaml)) {
+            return Optional.of(loadYaml(chunk, yaml));
+        }
+        return Journal.read(chunk, pathWithoutExtension);
+    }
+
+    private static ChunkIndex loadYaml(int chunk, Path yaml) {
+        try (Reader r = Files.newBufferedReader(yaml, StandardCharsets.UTF_8)) {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            if (!(doc instanceof Map<?, ?> m) || !(m.get("frame_number") instanceof List<?> fn)
+                    || !(m.get("frame_time") instanceof List<?> ft)) {
+                throw new CorruptStoreException("index " + yaml.getFileName() + " lacks frame_number/frame_time lists");
+            }
+            long[] numbers = fn.stream().mapToLong(v -> ((Number) v).longValue()).toArray();
+            double[] times = ft.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+            return new ChunkIndex(chunk, numbers, times);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CorruptStoreException c) {
+                throw c;
+            }
+            throw new CorruptStoreException("corrupt index " + yaml.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code base.npz} with {@code frame_number} (int64), {@code frame_time} (float64) and the
+     * store's metadata fields as plain arrays (numpy's savez of imgstore writes them too; we never
+     * write pickles, so a {@code null} value is left out).
+     */
+    public void writeNpz(Path pathWithoutExtension, Map<String, Object> storeMetadata) {
+        Map<String, NpyArray> members = new LinkedHashMap<>();
+        members.put("frame_number", NpyArray.ofLongs(frameNumbers));
+        members.put("frame_time", NpyArray.ofDoubles(frameTimes));
+        storeMetadata.forEach((k, v) -> {
+            if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)) {
+                members.put(k, NpyArray.scalarLong(n.longValue()));
+            } else if (v instanceof String s) {
+                members.put(k, NpyArray.scalarString(s));
+            } else if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof Number)) {
+                members.put(k, NpyArray.ofLongs(l.stream().mapToLong(x -> ((Number) x).longValue()).toArray()));
+            }
+        });
+        Npz.write(pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz"), members);
+    }
+}

@@ -1,0 +1,110 @@
+package io.imgstore.format.internal;
+
+import io.imgstore.format.CorruptStoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Extra data recorded beside frames: imgstore's per-chunk {@code .extra.json} (a JSON array of
+ * records) or, where present, Motif's root-level {@code NNNNNN.extra_data.json} /
+ * {@code NNNNNN.extra_data.h5}, which then take precedence (rows with frame_number &lt; 0 dropped).
+ */
+public final class ExtraDataFiles {
+
+    public static final String EXTRA_JSON = ".extra.json";
+    private static final Pattern MOTIF = Pattern.compile("\\d{6}\\.extra_data\\.(json|h5)");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ExtraDataFiles() {
+    }
+
+    /** Motif's root-level extra data files, by chunk order. */
+    public static List<Path> motifFiles(Path baseDir) {
+        TreeMap<String, Path> found = new TreeMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(baseDir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (MOTIF.matcher(n).matches()) {
+                    found.put(n, p);
+                }
+            }
+        } catch (IOException e) {
+            throw new CorruptStoreException("cannot list " + baseDir.getFileName() + ": " + e.getMessage(), e);
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /** True when any extra data file exists. */
+    public static boolean any(Path baseDir, List<Path> chunkExtraJsonFiles) {
+        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(Files::isRegularFile);
+    }
+
+    /**
+     * All records: Motif files if any, else the chunks' {@code .extra.json} in chunk order.
+     * A file still being written (no closing bracket yet) is read up to its last complete record.
+     */
+    public static List<Map<String, Object>> read(Path baseDir, List<Path> chunkExtraJsonFiles) {
+        List<Path> motif = motifFiles(baseDir);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!motif.isEmpty()) {
+            for (Path p : motif) {
+                List<Map<String, Object>> part = p.toString().endsWith(".h5") ? MotifH5.read(p) : readJson(p);
+                for (Map<String, Object> r : part) {
+                    Object fn = r.get("frame_number");
+                    if (!(fn instanceof Number n) || n.doubleValue() >= 0) {
+                        rows.add(r);
+                    }
+                }
+            }
+            return rows;
+        }
+        for (Path p : chunkExtraJsonFiles) {
+            if (Files.isRegularFile(p)) {
+                rows.addAll(readJson(p));
+            }
+        }
+        return rows;
+    }
+
+    /** Reads one JSON array of records, tolerating a missing closing bracket (file still open). */
+    public static List<Map<String, Object>> readJson(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new CorruptStoreException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        if (!text.endsWith("]")) {
+            int lastClose = text.lastIndexOf('}');
+            text = (lastClose < 0 ? "[" : text.substring(0, lastClose + 1)) + "]";
+        }
+        try {
+            List<?> list = JSON.readValue(text, List.class);
+            List<Map<String, Object>> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    m.forEach((k, v) -> row.put(String.valueOf(k), v));
+                    out.add(row);
+                }
+            }
+            return out;
+        } catch (JacksonException e) {
+            throw new CorruptStoreException("corrupt extra data " + file.getFileName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

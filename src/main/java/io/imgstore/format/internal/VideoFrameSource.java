@@ -1,0 +1,127 @@
+package io.imgstore.format.internal;
+
+import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.Image;
+import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.codec.VideoChunkReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Frames of a {@code VideoImgStore}: a small pool of open decoders, per chunk, shared by
+ * concurrent readers. A decoder is used by one thread at a time; idle decoders beyond
+ * {@code maxIdle} are closed (least recently returned first); {@link #close()} closes idle
+ * decoders at once and busy ones as soon as their read ends.
+ */
+public final class VideoFrameSource implements FrameSource {
+
+    private final Path baseDir;
+    private final String extension;
+    private final boolean color;
+    private final int maxIdle;
+    private final Deque<Pooled> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    private record Pooled(int chunk, VideoChunkReader reader) {
+    }
+
+    public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle) {
+        this.baseDir = baseDir;
+        this.extension = extension;
+        this.color = color;
+        this.maxIdle = Math.max(1, maxIdle);
+    }
+
+    public static Path chunkPath(Path baseDir, int chunk, String extension) {
+        return baseDir.resolve(String.format("%06d%s", chunk, extension));
+    }
+
+    @Override
+    public Image read(int chunk, int position) {
+        Pooled p = borrow(chunk, position);
+        boolean ok = false;
+        try {
+            Image image = p.reader().read(position);
+            ok = true;
+            return image;
+        } finally {
+            giveBack(p, ok);
+        }
+    }
+
+    /**
+     * An idle decoder of the chunk, preferring the one positioned closest before {@code position}
+     * (a sequential step decodes one frame instead of seeking); a new one when none is idle.
+     */
+    private Pooled borrow(int chunk, int position) {
+        synchronized (this) {
+            if (closed) {
+                throw new ImgStoreException("store is closed");
+            }
+            Pooled best = null;
+            for (Pooled p : idle) {
+                if (p.chunk() != chunk) {
+                    continue;
+                }
+                int last = p.reader().lastIndex();
+                int bestLast = best == null ? Integer.MIN_VALUE : best.reader().lastIndex();
+                boolean before = last < position;
+                boolean bestBefore = best != null && bestLast < position;
+                if (best == null || (before && (!bestBefore || last > bestLast))) {
+                    best = p;
+                }
+            }
+            if (best != null) {
+                idle.remove(best);
+                return best;
+            }
+        }
+        Path file = chunkPath(baseDir, chunk, extension);
+        if (!Files.isRegularFile(file)) {
+            throw new CorruptStoreException("chunk file missing: " + file.getFileName());
+        }
+        return new Pooled(chunk, VideoChunkReader.open(file, color));
+    }
+
+    private void giveBack(Pooled p, boolean healthy) {
+        Pooled evicted = null;
+        synchronized (this) {
+            if (!closed && healthy) {
+                idle.addFirst(p);
+                if (idle.size() > maxIdle) {
+                    evicted = idle.removeLast();
+                }
+                p = null;
+            }
+        }
+        if (p != null) {
+            p.reader().close();
+        }
+        if (evicted != null) {
+            evicted.reader().close();
+        }
+    }
+
+    /** Number of decoders currently open and idle (for tests and metrics). */
+    public synchronized int idleDecoders() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        Map<Integer, VideoChunkReader> toClose = new HashMap<>();
+        synchronized (this) {
+            closed = true;
+            int i = 0;
+            for (Pooled p : idle) {
+                toClose.put(i++, p.reader());
+            }
+            idle.clear();
+        }
+        toClose.values().forEach(VideoChunkReader::close);
+    }
+}

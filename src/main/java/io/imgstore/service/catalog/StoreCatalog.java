@@ -1,0 +1,213 @@
+package io.imgstore.service.catalog;
+
+import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.internal.MetadataYaml;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * The stores under the configured root: listing (any depth, a folder with {@code metadata.yaml}
+ * is a store and is not descended into), and the only place that turns ids and client paths into
+ * file-system paths, refusing anything that would leave the root ({@code ..}, absolute paths,
+ * symlinks pointing out).
+ */
+@Component
+public class StoreCatalog {
+
+    private final Path root;
+    private final Path realRoot;
+    private final long scanNanos;
+    private final Map<Path, CachedMetadata> metadataCache = new ConcurrentHashMap<>();
+    private volatile List<StoreEntry> lastScan;
+    private volatile long lastScanAt;
+
+    private record CachedMetadata(FileTime modified, Map<String, Object> store, String error) {
+    }
+
+    public StoreCatalog(StoreProperties properties) {
+        try {
+            Files.createDirectories(properties.root());
+            this.root = properties.root().toAbsolutePath().normalize();
+            this.realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use store root " + properties.root(), e);
+        }
+        this.scanNanos = properties.scanInterval().toNanos();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Every store under the root, sorted by path; re-walked at most once per scan interval. */
+    public List<StoreEntry> list() {
+        List<StoreEntry> scan = lastScan;
+        long now = System.nanoTime();
+        if (scan == null || now - lastScanAt > scanNanos) {
+            scan = walk();
+            lastScan = scan;
+            lastScanAt = now;
+        }
+        return scan;
+    }
+
+    /** Forgets the cached listing (after a store was created). */
+    public void refresh() {
+        lastScan = null;
+    }
+
+    private List<StoreEntry> walk() {
+        List<StoreEntry> out = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME), LinkOption.NOFOLLOW_LINKS)) {
+                        if (!dir.equals(root)) {
+                            out.add(entry(dir));
+                        }
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(Comparator.comparing(StoreEntry::path));
+        return List.copyOf(out);
+    }
+
+    private StoreEntry entry(Path dir) {
+        String rel = relative(dir);
+        CachedMetadata md = metadata(dir);
+        return new StoreEntry(StoreIds.idFor(rel), rel, dir, md.store(), md.error(), Files.exists(dir.resolve(".lock")));
+    }
+
+    private CachedMetadata metadata(Path dir) {
+        Path file = dir.resolve(MetadataYaml.FILENAME);
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return new CachedMetadata(FileTime.fromMillis(0), Map.of(), "metadata.yaml unreadable");
+        }
+        CachedMetadata cached = metadataCache.get(dir);
+        if (cached != null && cached.modified().equals(modified)) {
+            return cached;
+        }
+        CachedMetadata fresh;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> smd = (Map<String, Object>) MetadataYaml.read(dir).get(MetadataYaml.STORE_KEY);
+            fresh = new CachedMetadata(modified, Map.copyOf(withoutNulls(smd)), null);
+        } catch (ImgStoreException e) {
+            fresh = new CachedMetadata(modified, Map.of(), e.getMessage());
+        }
+        metadataCache.put(dir, fresh);
+        return fresh;
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private String relative(Path dir) {
+        return root.relativize(dir).toString().replace(dir.getFileSystem().getSeparator(), "/");
+    }
+
+    /**
+     * The store an id names.
+     *
+     * @throws StoreNotInRootException when the id names no store under the root
+     */
+    public StoreEntry find(String id) {
+        Path dir = resolveInside(StoreIds.pathFor(id));
+        if (dir == null || !Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME))) {
+            throw new StoreNotInRootException("no store with id '" + id + "'");
+        }
+        return entry(dir);
+    }
+
+    /**
+     * The folder for a new store at a client-given relative path.
+     *
+     * @throws InvalidStorePathException for absolute paths, {@code ..}, empty or hidden segments, or
+     *                                   paths whose existing part leaves the root through a symlink
+     */
+    public Path newStoreDir(String relativePath) {
+        if (relativePath == null || relativePath.isBlank()) {
+            throw new InvalidStorePathException("path is required");
+        }
+        String p = relativePath.replace('\\', '/');
+        if (p.startsWith("/") || p.matches("^[A-Za-z]:.*")) {
+            throw new InvalidStorePathException("path must be relative to the store root");
+        }
+        for (String seg : p.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || seg.startsWith(".") || seg.contains("\0")) {
+                throw new InvalidStorePathException("path segments must be non-empty names, not '.', '..' or hidden");
+            }
+        }
+        Path dir = resolveInside(p);
+        if (dir == null) {
+            throw new InvalidStorePathException("path leaves the store root");
+        }
+        return dir;
+    }
+
+    /** Resolves a relative path under the root; null when it would leave the root. */
+    private Path resolveInside(String rel) {
+        if (rel.startsWith("/") || rel.contains("\0")) {
+            return null;
+        }
+        Path dir = root.resolve(rel).normalize();
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            return null;
+        }
+        // the deepest existing ancestor must really be inside the root (no symlink out)
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return dir;
+    }
+
+    /** The id of a store folder under the root. */
+    public String idOf(Path dir) {
+        return StoreIds.idFor(relative(dir.toAbsolutePath().normalize()));
+    }
+}

@@ -1,0 +1,61 @@
+package io.imgstore.service.ingest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The write side of the service: {@code imgstore.ingest.*} (see README, "Configuration").
+ *
+ * @param token            bearer token every write (and, with {@code protectReads}, every read) must carry; empty: none
+ * @param readOnly         refuse every write with 403 (stores already open are left as they are)
+ * @param protectReads     also require the token for reads ({@code GET /stores/**}, the live WebSocket)
+ * @param maxHeaderBytes   largest JSON header of a frame record
+ * @param maxPayloadBytes  largest frame payload (raw pixels or an encoded png/jpeg)
+ * @param queueFrames      frames of one stream parsed ahead of the writer (so reading the socket and writing
+ *                         the disk/encoder overlap); the stream's socket is not read while the queue is full
+ * @param maxBufferedBytes frame bytes held by all streams together (parsed, not yet written); readers block beyond
+ * @param syncInterval     how often open writers' journals are forced to disk and readers refreshed to see new frames
+ * @param recoverOnStart   on start, reopen stores left open ({@code .lock}) by a killed server and keep them open
+ * @param liveMaxFps       most frames a second pushed to each {@code /live} watcher (newest frame wins)
+ * @param liveJpegQuality  JPEG quality of live frames and of {@code /frames/latest?format=jpeg}
+ */
+@Validated
+@ConfigurationProperties("imgstore.ingest")
+public record IngestProperties(
+        String token,
+        boolean readOnly,
+        boolean protectReads,
+        @Min(64) @Max(16 * 1024 * 1024) int maxHeaderBytes,
+        @Min(1) long maxPayloadBytes,
+        @Min(1) @Max(64) int queueFrames,
+        @Min(1) long maxBufferedBytes,
+        @NotNull Duration syncInterval,
+        Boolean recoverOnStart,
+        @Min(1) @Max(120) int liveMaxFps,
+        @Min(1) @Max(100) int liveJpegQuality) {
+
+    public IngestProperties {
+        token = token == null || token.isBlank() ? null : token.strip();
+        maxHeaderBytes = maxHeaderBytes == 0 ? 64 * 1024 : maxHeaderBytes;
+        maxPayloadBytes = maxPayloadBytes == 0 ? 512L * 1024 * 1024 : maxPayloadBytes;
+        queueFrames = queueFrames == 0 ? 2 : queueFrames;
+        maxBufferedBytes = maxBufferedBytes == 0 ? 256L * 1024 * 1024 : maxBufferedBytes;
+        syncInterval = syncInterval == null ? Duration.ofSeconds(1) : syncInterval;
+        recoverOnStart = recoverOnStart == null ? Boolean.TRUE : recoverOnStart;
+        liveMaxFps = liveMaxFps == 0 ? 10 : liveMaxFps;
+        liveJpegQuality = liveJpegQuality == 0 ? 80 : liveJpegQuality;
+    }
+
+    /** Defaults, for tests and tools. */
+    public static IngestProperties defaults() {
+        return new IngestProperties(null, false, false, 0, 0, 0, 0, null, null, 0, 0);
+    }
+
+    public boolean tokenRequired() {
+        return token != null;
+    }
+}

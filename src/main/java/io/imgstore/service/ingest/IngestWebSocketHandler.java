@@ -1,0 +1,189 @@
+package io.imgstore.service.ingest;
+
+import io.imgstore.format.InvalidImageException;
+import io.imgstore.format.StoreLockedException;
+import io.imgstore.service.catalog.StoreNotInRootException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /stores/{id}/ingest}: each binary message is one frame record (the wire format of
+ * {@code POST /stores/{id}/frames}); text messages {@code {"extra": {...}}} and {@code {"close": true}}.
+ * The server answers {@code {"frames_written": n}} after each frame is written, a problem object for
+ * errors (a malformed message is dropped, the connection stays open), and
+ * {@code {"closed": true, "frame_count": n}} once the store is closed.
+ *
+ * <p>Messages are taken in parts as they arrive (a frame is never buffered twice); while the writer
+ * is behind, the handler waits, Tomcat stops reading the socket and the rig's sends slow down.
+ */
+@Component
+public class IngestWebSocketHandler extends AbstractWebSocketHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestWebSocketHandler.class);
+    private static final String STATE = "imgstore.ingest.state";
+
+    private final IngestSessions sessions;
+
+    public IngestWebSocketHandler(IngestSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    private static final class State {
+        final WebSocketSession out;
+        final WriterSession session;
+        final RecordDecoder decoder;
+        WriterSession.Stream stream;
+        boolean skipRestOfMessage;
+
+        State(WebSocketSession out, WriterSession session, RecordDecoder decoder) {
+            this.out = out;
+            this.session = session;
+            this.decoder = decoder;
+        }
+    }
+
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession ws) throws Exception {
+        WebSocketSession out = new ConcurrentWebSocketSessionDecorator(ws, 10_000, 4 * 1024 * 1024);
+        String id = WsMessages.storeId(ws, "ingest");
+        try {
+            WriterSession session = sessions.session(id);
+            State st = new State(out, session, session.decoder(sessions.properties()));
+            st.stream = session.openStream("WebSocket from " + ws.getRemoteAddress(),
+                    n -> WsMessages.sendQuietly(out, WsMessages.json(Map.of("frames_written", n))));
+            ws.getAttributes().put(STATE, st);
+        } catch (StoreNotInRootException e) {
+            fail(out, HttpStatus.NOT_FOUND, "store-not-found", e.getMessage());
+        } catch (StoreLockedException e) {
+            fail(out, HttpStatus.CONFLICT, "conflict", e.getMessage());
+        } catch (StoreClosedException e) {
+            fail(out, HttpStatus.CONFLICT, "store-closed", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot open store {} for WebSocket ingest: {}", id, e.toString());
+            fail(out, HttpStatus.INTERNAL_SERVER_ERROR, "store-error", e.getMessage());
+        }
+    }
+
+    private static void fail(WebSocketSession out, HttpStatus status, String type, String detail) {
+        WsMessages.sendQuietly(out, WsMessages.problem(status, type, detail, null));
+        try {
+            out.close(CloseStatus.POLICY_VIOLATION.withReason(type));
+        } catch (Exception ignored) {
+            // gone
+        }
+    }
+
+    private static State state(WebSocketSession ws) {
+        return (State) ws.getAttributes().get(STATE);
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession ws, BinaryMessage message) throws Exception {
+        State st = state(ws);
+        if (st == null) {
+            return;
+        }
+        if (!st.skipRestOfMessage) {
+            try {
+                st.decoder.feed(message.getPayload(), st.stream::submit);
+                if (message.isLast() && !st.decoder.atBoundary()) {
+                    throw new MalformedRecordException("message ended inside a record (" + st.decoder.describePosition()
+                            + "); each binary message must hold one complete record");
+                }
+            } catch (MalformedRecordException | InvalidImageException e) {
+                st.decoder.abort();
+                st.skipRestOfMessage = !message.isLast();
+                long n = st.stream.drain();
+                WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "malformed-record",
+                        e.getMessage() + "; the message was dropped", Map.of("frames_accepted", n,
+                                "frame_count", st.session.frameCount())));
+                return;
+            } catch (StoreClosedException e) {
+                st.decoder.abort();
+                fail(st.out, HttpStatus.CONFLICT, "store-closed", e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                // a write failed: report it with what was accepted, and stop
+                st.decoder.abort();
+                long n = st.stream.drain();
+                LOG.warn("WebSocket ingest into {} failed: {}", st.session.id(), e.toString());
+                WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error",
+                        "writing failed: " + e.getMessage(), Map.of("frames_accepted", n,
+                                "frame_count", st.session.frameCount())));
+                st.out.close(CloseStatus.SERVER_ERROR);
+                return;
+            }
+        } else if (message.isLast()) {
+            st.skipRestOfMessage = false;
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession ws, TextMessage message) throws Exception {
+        State st = state(ws);
+        if (st == null) {
+            return;
+        }
+        JsonNode cmd;
+        try {
+            cmd = WsMessages.JSON.readTree(message.getPayload());
+        } catch (RuntimeException e) {
+            cmd = null;
+        }
+        if (cmd == null || !cmd.isObject()) {
+            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request",
+                    "text messages must be JSON objects: {\"extra\": {...}} or {\"close\": true}", null));
+            return;
+        }
+        try {
+            JsonNode extra = cmd.get("extra");
+            if (extra != null && !extra.isNull()) {
+                if (!extra.isObject()) {
+                    throw new InvalidImageException("\"extra\" must be a JSON object");
+                }
+                if (st.stream.drain() == 0 && st.session.frameCount() == 0) {
+                    throw new InvalidImageException("extra data belongs to the most recent frame: send a frame first");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> data = WsMessages.JSON.convertValue(extra, Map.class);
+                st.stream.addExtraData(data);
+            }
+            if (cmd.path("close").asBoolean(false)) {
+                long n = st.stream.closeStore();
+                sessions.afterClose(st.session);
+                WsMessages.sendQuietly(st.out, WsMessages.json(Map.of("closed", true, "frame_count", n)));
+                st.out.close(CloseStatus.NORMAL);
+            }
+        } catch (InvalidImageException e) {
+            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(),
+                    null));
+        } catch (RuntimeException e) {
+            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error",
+                    e.getMessage(), null));
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession ws, CloseStatus status) {
+        State st = state(ws);
+        if (st != null) {
+            st.decoder.abort();
+            st.stream.close(); // every complete frame is written; the store stays open for the next client
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.imgstore.service.ingest;
+
+import io.imgstore.format.Frame;
+import io.imgstore.format.FrameNotFoundException;
+import io.imgstore.format.Image;
+import io.imgstore.format.ImgStore;
+import io.imgstore.service.catalog.StoreRegistry;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /stores/{id}/frames/latest}: the newest frame, from memory while the store is being
+ * written, else the last frame by index. A literal path, so it wins over the read API's
+ * {@code /stores/{id}/frames/{number}} pattern. Headers {@code X-Frame-Number}, {@code X-Frame-Time}
+ * and {@code X-Frame-Index} say which frame it is.
+ */
+@RestController
+public class LatestFrameController {
+
+    private final IngestSessions sessions;
+    private final StoreRegistry registry;
+
+    public LatestFrameController(IngestSessions sessions, StoreRegistry registry) {
+        this.sessions = sessions;
+        this.registry = registry;
+    }
+
+    @GetMapping(path = "/stores/{id}/frames/latest",
+            produces = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, "application/x-npy", "*/*"})
+    public ResponseEntity<byte[]> latest(@PathVariable String id,
+                                         @RequestParam(name = "format", required = false) String format,
+                                         @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        MediaType type = FrameEncoding.choose(format, accept);
+        int quality = sessions.properties().liveJpegQuality();
+        WriterSession s = sessions.find(id);
+        LatestFrame lf = s == null ? null : s.latest();
+        byte[] body;
+        Image shown;
+        long number;
+        double time;
+        long index;
+        if (lf != null) {
+            String encoding = s.spec().encoding();
+            body = type.equals(MediaType.IMAGE_JPEG) ? lf.jpeg(encoding, quality)
+                    : FrameEncoding.encode(lf.display(encoding), type, quality);
+            number = lf.frameNumber();
+            time = lf.frameTime();
+            index = lf.frameIndex();
+        } else {
+            try (StoreRegistry.Lease lease = registry.lease(id)) {
+                ImgStore store = lease.store();
+                int n = store.frameCount();
+                if (n == 0) {
+                    throw new FrameNotFoundException("store " + id + " has no frames yet");
+                }
+                Frame f = store.getFrameByIndex(n - 1);
+                shown = f.image();
+                body = FrameEncoding.encode(shown, type, quality);
+                number = f.info().frameNumber();
+                time = f.info().frameTime();
+                index = n - 1;
+            }
+        }
+        return ResponseEntity.ok()
+                .contentType(type)
+                .cacheControl(CacheControl.noStore())
+                .header("X-Frame-Number", Long.toString(number))
+                .header("X-Frame-Time", Double.toString(time))
+                .header("X-Frame-Index", Long.toString(index))
+                .body(body);
+    }
+}

@@ -1,0 +1,63 @@
+package io.imgstore.service.ingest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the write endpoints answer about a store.
+ *
+ * @param id           the store id (use it in {@code /stores/{id}/...})
+ * @param path         path relative to the store root
+ * @param storeClass   {@code VideoImgStore} or {@code DirectoryImgStore}
+ * @param format       the store format
+ * @param imgshape     shape written to the metadata (video sizes rounded down to even)
+ * @param imgdtype     numpy dtype name
+ * @param chunksize    frames per chunk
+ * @param encoding     imgstore encoding or null
+ * @param uuid         the store's uuid
+ * @param createdUtc   as in {@code metadata.yaml}
+ * @param frameCount   frames written
+ * @param live         open for writing
+ * @param userMetadata the user metadata
+ */
+public record StoreSummary(
+        String id,
+        String path,
+        @JsonProperty("class") String storeClass,
+        String format,
+        List<Integer> imgshape,
+        String imgdtype,
+        int chunksize,
+        String encoding,
+        String uuid,
+        @JsonProperty("created_utc") String createdUtc,
+        @JsonProperty("frame_count") long frameCount,
+        boolean live,
+        @JsonProperty("user_metadata") Map<String, Object> userMetadata) {
+
+    static StoreSummary of(WriterSession s, boolean live) {
+        Map<String, Object> smd = s.storeMetadata();
+        return new StoreSummary(s.id(), s.path(), str(smd.get("class")), str(smd.get("format")),
+                shape(smd.get("imgshape")), str(smd.get("imgdtype")), ((Number) smd.get("chunksize")).intValue(),
+                str(smd.get("encoding")), str(smd.get("uuid")), str(smd.get("created_utc")), s.frameCount(), live,
+                s.spec().userMetadata());
+    }
+
+    /** A store that is not open for writing, as a reader sees it. */
+    static StoreSummary of(String id, String path, io.imgstore.format.ImgStore store) {
+        Map<String, Object> smd = store.storeMetadata();
+        return new StoreSummary(id, path, store.storeClass(), store.format().name(),
+                java.util.Arrays.stream(store.imgshape()).boxed().toList(), store.pixelType().dtype(), store.chunksize(),
+                store.encoding(), store.uuid(), str(smd.get("created_utc")), store.frameCount(), false,
+                store.userMetadata());
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static List<Integer> shape(Object o) {
+        return o instanceof List<?> l ? l.stream().map(v -> ((Number) v).intValue()).toList() : List.of();
+    }
+}

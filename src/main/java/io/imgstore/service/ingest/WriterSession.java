@@ -1,0 +1,381 @@
+package io.imgstore.service.ingest;
+
+import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.ImgStoreWriter;
+import io.imgstore.format.StoreLockedException;
+import io.imgstore.format.StoreSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One store open for writing. The {@link ImgStoreWriter} is touched only by this session's own
+ * writer thread, so every write, extra-data record, sync and close is serialised without locks.
+ * One client at a time streams frames into it ({@link #openStream}); a second gets
+ * {@link StoreLockedException} (409). The writer stays open between streams until {@link #close()}.
+ *
+ * <p>A stream parses frames on the request's thread and hands them to the writer thread through a
+ * small queue ({@code imgstore.ingest.queue-frames}), so reading the socket and writing overlap;
+ * when the queue is full the request thread waits and stops reading its socket (TCP backpressure).
+ */
+public final class WriterSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriterSession.class);
+
+    /** Told about new frames and the end of the session, on the writer thread: must not block. */
+    public interface Watcher {
+        void frame(LatestFrame frame);
+
+        void closed(long frameCount);
+    }
+
+    /** Told when frames become readable on disk (a chunk finished). */
+    interface ChunkListener {
+        void chunkFinished(WriterSession session);
+    }
+
+    private final String id;
+    private final String path;
+    private final ImgStoreWriter writer;
+    private final StoreSpec spec;
+    private final ThreadPoolExecutor thread;
+    private final Semaphore queue;
+    private final BufferBudget budget;
+    private final ChunkListener chunkListener;
+    private final AtomicReference<Object> owner = new AtomicReference<>();
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+
+    private volatile LatestFrame latest;
+    private volatile long frameCount;
+    private volatile boolean closed;
+    private long finishedSeen;
+
+    WriterSession(String id, String path, ImgStoreWriter writer, int queueFrames, BufferBudget budget,
+                  ChunkListener chunkListener) {
+        this.id = id;
+        this.path = path;
+        this.writer = writer;
+        this.spec = writer.spec();
+        this.queue = new Semaphore(queueFrames);
+        this.budget = budget;
+        this.chunkListener = chunkListener;
+        this.frameCount = writer.frameCount();
+        this.finishedSeen = writer.framesInFinishedChunks();
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "ingest-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public StoreSpec spec() {
+        return spec;
+    }
+
+    /** The {@code __store} metadata block. */
+    public Map<String, Object> storeMetadata() {
+        return writer.storeMetadata();
+    }
+
+    /** Frames written (what a reader will find once the store is closed). */
+    public long frameCount() {
+        return frameCount;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The newest frame written in this session, or null (none yet, e.g. just recovered). */
+    public LatestFrame latest() {
+        return latest;
+    }
+
+    public boolean streaming() {
+        return owner.get() != null;
+    }
+
+    public void addWatcher(Watcher w) {
+        watchers.add(w);
+    }
+
+    public void removeWatcher(Watcher w) {
+        watchers.remove(w);
+    }
+
+    public int watcherCount() {
+        return watchers.size();
+    }
+
+    /** Makes a decoder for this store's frames. */
+    public RecordDecoder decoder(IngestProperties props) {
+        return new RecordDecoder(spec.imgshape(), spec.pixelType(), props.maxHeaderBytes(), props.maxPayloadBytes(),
+                budget);
+    }
+
+    /**
+     * Claims the store for one streaming client.
+     *
+     * @param onWritten called on the writer thread after each frame of this stream is written (may be null)
+     * @throws StoreLockedException when another client is streaming, or the store is closed
+     */
+    public Stream openStream(String who, LongConsumer onWritten) {
+        ensureOpen();
+        Object token = new Object() {
+            @Override
+            public String toString() {
+                return who;
+            }
+        };
+        if (!owner.compareAndSet(null, token)) {
+            throw new StoreLockedException("store " + id + " is being written by another client (" + owner.get() + ")");
+        }
+        if (closed) {
+            owner.set(null);
+            throw new StoreClosedException(id);
+        }
+        return new Stream(token, onWritten);
+    }
+
+    /** Frames streamed by one client. Close it (always) to wait for its frames and give the store back. */
+    public final class Stream implements AutoCloseable {
+        private final Object token;
+        private final LongConsumer onWritten;
+        private volatile RuntimeException failure;
+        private volatile long written;
+        private boolean released;
+
+        private Stream(Object token, LongConsumer onWritten) {
+            this.token = token;
+            this.onWritten = onWritten;
+        }
+
+        /**
+         * Queues a frame for writing; waits while the queue is full. Throws the first write failure
+         * of this stream (the frame is then dropped and its budget given back).
+         */
+        public void submit(FrameRecord r) throws InterruptedException {
+            RuntimeException f = failure;
+            if (f != null) {
+                budget.release(r.heldBytes());
+                throw f;
+            }
+            try {
+                queue.acquire();
+            } catch (InterruptedException e) {
+                budget.release(r.heldBytes());
+                throw e;
+            }
+            try {
+                thread.execute(() -> {
+                    try {
+                        if (failure == null) {
+                            write(r);
+                            written++;
+                            if (onWritten != null) {
+                                onWritten.accept(written);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    } finally {
+                        budget.release(r.heldBytes());
+                        queue.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                queue.release();
+                budget.release(r.heldBytes());
+                throw new StoreClosedException(id);
+            }
+        }
+
+        /** Waits until every queued frame is written; returns the frames written by this stream. */
+        public long drain() {
+            call(() -> null, false);
+            return written;
+        }
+
+        public long written() {
+            return written;
+        }
+
+        /** The first write failure, or null. */
+        public RuntimeException failure() {
+            return failure;
+        }
+
+        /** Records extra data for the last frame, after the queued frames. */
+        public void addExtraData(Map<String, Object> data) {
+            call(() -> {
+                writer.addExtraData(data);
+                return null;
+            }, true);
+        }
+
+        /** Drains and gives the store back to other clients. Idempotent. */
+        @Override
+        public void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                drain();
+            } finally {
+                owner.compareAndSet(token, null);
+            }
+        }
+
+        /** Closes the store as its owner (after this stream's frames). */
+        public long closeStore() {
+            drain();
+            return WriterSession.this.doClose();
+        }
+    }
+
+    private void write(FrameRecord r) {
+        writer.addImage(r.image(), r.frameNumber(), r.frameTime());
+        long n = writer.frameCount();
+        frameCount = n;
+        if (r.extra() != null && !r.extra().isEmpty()) {
+            writer.addExtraData(r.extra());
+        }
+        LatestFrame lf = new LatestFrame(r.image(), r.frameNumber(), r.frameTime(), n - 1);
+        latest = lf;
+        for (Watcher w : watchers) {
+            try {
+                w.frame(lf);
+            } catch (RuntimeException e) {
+                LOG.debug("live watcher failed: {}", e.toString());
+            }
+        }
+        long finished = writer.framesInFinishedChunks();
+        if (finished != finishedSeen) {
+            finishedSeen = finished;
+            chunkListener.chunkFinished(this);
+        }
+    }
+
+    /** Extra data for the most recent frame (no stream open). */
+    public void addExtraData(Map<String, Object> data) {
+        try (Stream s = openStream("extra-data", null)) {
+            s.addExtraData(data);
+        }
+    }
+
+    /** Forces the journal to disk (queued behind pending writes; does not wait). */
+    void syncAsync() {
+        try {
+            thread.execute(() -> {
+                if (!closed) {
+                    writer.sync();
+                }
+            });
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * Finishes the open chunk, writes its index and removes {@code .lock}; returns the frame count.
+     *
+     * @throws StoreLockedException while a client is streaming
+     */
+    public long close() {
+        try (Stream s = openStream("close", null)) {
+            return s.closeStore();
+        }
+    }
+
+    /** Closes whatever streams do (server shutdown): their next frames fail. */
+    long forceClose() {
+        if (closed) {
+            return frameCount;
+        }
+        return doClose();
+    }
+
+    private long doClose() {
+        long n = frameCount;
+        try {
+            Long r = call(() -> {
+                if (!closed) {
+                    closed = true;
+                    writer.close();
+                }
+                return frameCount;
+            }, true);
+            n = r == null ? frameCount : r;
+            return n;
+        } finally {
+            closed = true;
+            thread.shutdown();
+            for (Watcher w : watchers) {
+                try {
+                    w.closed(n);
+                } catch (RuntimeException e) {
+                    LOG.debug("live watcher failed: {}", e.toString());
+                }
+            }
+            watchers.clear();
+        }
+    }
+
+    private <T> T call(Callable<T> task, boolean rethrow) {
+        Future<T> f;
+        try {
+            f = thread.submit(task);
+        } catch (RejectedExecutionException e) {
+            if (!rethrow) {
+                return null;
+            }
+            throw new StoreClosedException(id);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the frames already queued are written anyway
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ImgStoreException("writer failed: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreClosedException(id);
+        }
+    }
+}
