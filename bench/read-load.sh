@@ -51,7 +51,7 @@ heap_mb() {
 
 case "$mode" in
 throughput)
-  STORES=${BENCH_STORES:-"avc1/mp4:gray avc1/mp4:color png:gray png:color npy:gray"}
+  STORES=${BENCH_STORES:-"avc1/mp4:gray avc1/mp4:color mjpeg/avi:gray png:gray png:color npy:gray"}
   # shellcheck disable=SC2086
   java -cp "$CP" io.imgstore.service.read.bench.ReadBenchStores "$ROOT" "$FRAMES" $STORES
   start_server
