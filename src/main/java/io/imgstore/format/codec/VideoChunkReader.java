@@ -120,6 +120,7 @@ public final class VideoChunkReader implements AutoCloseable {
     private int streamIndex = -1;
     private FrameTable table;
     private String codecName = "?";
+    private double timeBaseSeconds;
     /** The frame the decoder last returned, or -1 if its position is unknown (then the next read seeks). */
     private int lastIdx = -1;
     private boolean demuxEof;
@@ -128,6 +129,7 @@ public final class VideoChunkReader implements AutoCloseable {
     // statistics, for tests and benchmarks
     private long seeks;
     private long decodedFrames;
+    private long retries;
 
     private VideoChunkReader(Path file, boolean color, int threads) {
         this.file = file;
@@ -145,8 +147,14 @@ public final class VideoChunkReader implements AutoCloseable {
         return open(file, color, DEFAULT_DECODER_THREADS);
     }
 
-    /** As {@link #open(Path, boolean)} with an explicit number of decoder threads (0 = FFmpeg's choice). */
-    static VideoChunkReader open(Path file, boolean color, int threads) {
+    /**
+     * As {@link #open(Path, boolean)} with an explicit number of decoder threads (0 = FFmpeg's
+     * choice, one per core); for benchmarks and for callers that decode long sequential runs.
+     */
+    public static VideoChunkReader open(Path file, boolean color, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
         Ff.init();
         if (!Files.isRegularFile(file)) {
             throw new CorruptStoreException("video chunk file not found: " + file);
@@ -163,6 +171,12 @@ public final class VideoChunkReader implements AutoCloseable {
 
     private void init() {
         fmt = openInput();
+        if (fmt.nb_streams() == 0) {
+            // A container with no track at all: what imgstore leaves when it opened the next chunk
+            // and was closed before writing to it. An empty chunk, not a broken one.
+            table = new FrameTable.Builder().build();
+            return;
+        }
         streamIndex = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
             throw new CorruptStoreException(file + " has no video stream");
@@ -185,6 +199,7 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new CorruptStoreException(file + ": bad codec parameters: " + Ff.err(r));
         }
         dec.pkt_timebase(st.time_base());
+        timeBaseSeconds = st.time_base().num() / (double) st.time_base().den();
         dec.thread_count(threads);
         dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
         r = avcodec_open2(dec, codec, (AVDictionary) null);
@@ -257,6 +272,16 @@ public final class VideoChunkReader implements AutoCloseable {
         return f.pts() != AV_NOPTS_VALUE ? f.pts() : f.best_effort_timestamp();
     }
 
+    /** Presentation time of every frame in seconds, in frame order (for converting files to stores). */
+    public double[] presentationTimes() {
+        ensureOpen();
+        double[] t = new double[frameCount()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = table.pts(i) * timeBaseSeconds;
+        }
+        return t;
+    }
+
     /** Number of frames in the file (from demuxing, not from container metadata guesses). */
     public int frameCount() {
         return table == null ? 0 : table.size();
@@ -282,6 +307,7 @@ public final class VideoChunkReader implements AutoCloseable {
         long target = table.pts(frameIdx);
         int key = table.keyframeBefore(frameIdx);
         try {
+            boolean firstAttempt = true;
             // 1. keep decoding forward when no keyframe lies between the decoder's position and the target
             if (lastIdx >= 0 && frameIdx > lastIdx && key <= lastIdx + 1) {
                 Image img = decodeUntil(target);
@@ -289,19 +315,29 @@ public final class VideoChunkReader implements AutoCloseable {
                     lastIdx = frameIdx;
                     return img;
                 }
+                firstAttempt = false;
             }
             // 2. seek to the keyframe at or before the target; 3. to the one before that
             int previousKey = key > 0 ? table.keyframeBefore(key - 1) : -1;
             for (int k : new int[] {key, previousKey}) {
-                if (k >= 0 && seekTo(table.pts(k))) {
-                    Image img = decodeUntil(target);
-                    if (img != null) {
-                        lastIdx = frameIdx;
-                        return img;
+                if (k >= 0) {
+                    if (!firstAttempt) {
+                        retries++;
+                    }
+                    firstAttempt = false;
+                    if (seekTo(table.pts(k))) {
+                        Image img = decodeUntil(target);
+                        if (img != null) {
+                            lastIdx = frameIdx;
+                            return img;
+                        }
                     }
                 }
             }
             // 4. decode from the start of the file
+            if (!firstAttempt) {
+                retries++;
+            }
             rewind();
             Image img = decodeUntil(target);
             if (img != null) {
@@ -338,12 +374,22 @@ public final class VideoChunkReader implements AutoCloseable {
         return codecName;
     }
 
-    long seekCount() {
+    /** Diagnostics: seeks (and re-opens) done so far. */
+    public long seekCount() {
         return seeks;
     }
 
-    long decodedFrameCount() {
+    /** Diagnostics: frames the decoder produced so far (returned or skipped on the way to a target). */
+    public long decodedFrameCount() {
         return decodedFrames;
+    }
+
+    /**
+     * Diagnostics: reads that needed more than one attempt (the seek landed after the target, or
+     * the target did not come out of the decoder). Zero on well-formed files.
+     */
+    public long retryCount() {
+        return retries;
     }
 
     FrameTable frameTable() {
@@ -466,12 +512,20 @@ public final class VideoChunkReader implements AutoCloseable {
         }
         IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
         sws_setColorspaceDetails(sws, coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-        long size = (long) w * h * channels;
-        ensureConvBuffer(size);
-        convLinesize.put(0, w * channels);
+        // swscale's SIMD code writes whole vectors: give it aligned rows and slack past the end
+        int rowBytes = w * channels;
+        int linesize = (rowBytes + 63) & ~63;
+        ensureConvBuffer((long) linesize * (h + 1) + 256);
+        convLinesize.put(0, linesize);
         sws_scale(sws, f.data(), f.linesize(), 0, h, convData, convLinesize);
-        byte[] out = new byte[Math.toIntExact(size)];
-        convBuf.position(0).get(out, 0, out.length);
+        byte[] out = new byte[Math.multiplyExact(rowBytes, h)];
+        if (linesize == rowBytes) {
+            convBuf.position(0).get(out, 0, out.length);
+        } else {
+            for (int y = 0; y < h; y++) {
+                convBuf.position((long) y * linesize).get(out, y * rowBytes, rowBytes);
+            }
+        }
         return new Image(h, w, channels, PixelType.UINT8, out);
     }
 

@@ -284,7 +284,7 @@ public final class VideoChunkWriter implements AutoCloseable {
             }
             IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
             sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 1, 0, 1 << 16, 1 << 16);
-            srcBuf = new BytePointer((long) width * height * 3);
+            srcBuf = new BytePointer((long) width * height * 3 + 256); // slack: swscale reads whole vectors
             srcData = new PointerPointer<>(4);
             srcData.put(0, srcBuf);
             srcLinesize = new IntPointer(4);

@@ -42,7 +42,7 @@ public final class VideoFrameSource implements FrameSource {
 
     @Override
     public Image read(int chunk, int position) {
-        Pooled p = borrow(chunk);
+        Pooled p = borrow(chunk, position);
         boolean ok = false;
         try {
             Image image = p.reader().read(position);
@@ -53,17 +53,31 @@ public final class VideoFrameSource implements FrameSource {
         }
     }
 
-    private Pooled borrow(int chunk) {
+    /**
+     * An idle decoder of the chunk, preferring the one positioned closest before {@code position}
+     * (a sequential step decodes one frame instead of seeking); a new one when none is idle.
+     */
+    private Pooled borrow(int chunk, int position) {
         synchronized (this) {
             if (closed) {
                 throw new ImgStoreException("store is closed");
             }
-            for (var it = idle.iterator(); it.hasNext(); ) {
-                Pooled p = it.next();
-                if (p.chunk() == chunk) {
-                    it.remove();
-                    return p;
+            Pooled best = null;
+            for (Pooled p : idle) {
+                if (p.chunk() != chunk) {
+                    continue;
                 }
+                int last = p.reader().lastIndex();
+                int bestLast = best == null ? Integer.MIN_VALUE : best.reader().lastIndex();
+                boolean before = last < position;
+                boolean bestBefore = best != null && bestLast < position;
+                if (best == null || (before && (!bestBefore || last > bestLast))) {
+                    best = p;
+                }
+            }
+            if (best != null) {
+                idle.remove(best);
+                return best;
             }
         }
         Path file = chunkPath(baseDir, chunk, extension);

@@ -9,16 +9,20 @@ import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.UnsupportedFormatException;
 import io.imgstore.service.catalog.InvalidStorePathException;
 import io.imgstore.service.catalog.StoreNotInRootException;
+import io.imgstore.service.catalog.StoreCatalog;
 import java.net.URI;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -30,6 +34,46 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiProblems.class);
+    /** An absolute path (a slash not preceded by a name character, then name segments). */
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.~-])/[\\w.@~+-]+(?:/[\\w.@~+-]*)*");
+
+    private final ObjectProvider<StoreCatalog> catalog;
+
+    public ApiProblems(ObjectProvider<StoreCatalog> catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * A message safe to show a client: paths under the store root become relative to it, any other
+     * absolute path is replaced by {@code [path]}.
+     */
+    String safe(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message;
+        StoreCatalog c = catalog.getIfAvailable();
+        if (c != null) {
+            for (String root : roots(c)) {
+                m = m.replace(root + "/", "").replace(root, ".");
+            }
+        }
+        return ABSOLUTE_PATH.matcher(m).replaceAll("[path]");
+    }
+
+    private static java.util.List<String> roots(StoreCatalog c) {
+        java.util.List<String> roots = new java.util.ArrayList<>();
+        roots.add(c.root().toString());
+        try {
+            String real = c.root().toRealPath().toString();
+            if (!real.equals(roots.get(0))) {
+                roots.add(real);
+            }
+        } catch (java.io.IOException e) {
+            // the configured path only
+        }
+        return roots;
+    }
 
     /** A problem with a type URI under {@code /problems/}. */
     public static ProblemDetail problem(HttpStatus status, String type, String detail) {
@@ -40,23 +84,23 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(StoreNotInRootException.class)
     ProblemDetail storeNotFound(StoreNotInRootException e) {
-        return problem(HttpStatus.NOT_FOUND, "store-not-found", e.getMessage());
+        return problem(HttpStatus.NOT_FOUND, "store-not-found", safe(e.getMessage()));
     }
 
     @ExceptionHandler(FrameNotFoundException.class)
     ProblemDetail frameNotFound(FrameNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "frame-not-found", e.getMessage());
+        return problem(HttpStatus.NOT_FOUND, "frame-not-found", safe(e.getMessage()));
     }
 
     @ExceptionHandler({InvalidStorePathException.class, InvalidImageException.class, UnsupportedFormatException.class,
             IllegalArgumentException.class})
     ProblemDetail badRequest(RuntimeException e) {
-        return problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage());
+        return problem(HttpStatus.BAD_REQUEST, "bad-request", safe(e.getMessage()));
     }
 
     @ExceptionHandler({StoreExistsException.class, StoreLockedException.class})
     ProblemDetail conflict(ImgStoreException e) {
-        return problem(HttpStatus.CONFLICT, "conflict", e.getMessage());
+        return problem(HttpStatus.CONFLICT, "conflict", safe(e.getMessage()));
     }
 
     @ExceptionHandler(RejectedExecutionException.class)
@@ -68,12 +112,23 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(CorruptStoreException.class)
     ProblemDetail corrupt(CorruptStoreException e) {
         LOG.warn("corrupt store: {}", e.getMessage());
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "corrupt-store", e.getMessage());
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "corrupt-store", safe(e.getMessage()));
     }
 
     @ExceptionHandler(ImgStoreException.class)
     ProblemDetail storeError(ImgStoreException e) {
         LOG.warn("store error: {}", e.getMessage());
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error", e.getMessage());
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error", safe(e.getMessage()));
+    }
+
+    /** Anything unexpected: logged with its stack trace, answered with a generic text. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            LOG.debug("client went away: {}", e.toString());
+            return null;
+        }
+        LOG.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "internal error; see the service log");
     }
 }

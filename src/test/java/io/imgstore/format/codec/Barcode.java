@@ -65,6 +65,14 @@ final class Barcode {
 
     /** Decodes the value from one channel (the middle half of each band, vertically and horizontally). */
     static int decodeChannel(Image img, int channel, boolean inverted, double threshold) {
+        return decodeChannel(img, channel, inverted, threshold, img.width());
+    }
+
+    /**
+     * As {@link #decodeChannel(Image, int, boolean, double)}, sampling only columns below
+     * {@code usableWidth} (for frames whose right edge is known to be damaged).
+     */
+    static int decodeChannel(Image img, int channel, boolean inverted, double threshold, int usableWidth) {
         int w = img.width();
         int h = img.height();
         int y0 = h / 4;
@@ -72,7 +80,10 @@ final class Barcode {
         int value = 0;
         for (int band = 0; band < BITS; band++) {
             double left = band * (double) w / BITS;
-            double right = (band + 1) * (double) w / BITS;
+            double right = Math.min((band + 1) * (double) w / BITS, usableWidth);
+            if (right - left < 1) {
+                throw new IllegalArgumentException("band " + band + " lies beyond the usable width " + usableWidth);
+            }
             double quarter = (right - left) / 4;
             int x0 = (int) Math.ceil(left + quarter);
             int x1 = (int) Math.floor(right - quarter);
@@ -100,13 +111,18 @@ final class Barcode {
      * throws (a BGR/RGB swap or a broken conversion).
      */
     static int decode(Image img) {
+        return decode(img, img.width());
+    }
+
+    /** As {@link #decode(Image)}, sampling only columns below {@code usableWidth}. */
+    static int decode(Image img, int usableWidth) {
         double threshold = img.pixelType().maxValue() == 255 ? 127.5 : 30000;
-        int b = decodeChannel(img, 0, false, threshold);
+        int b = decodeChannel(img, 0, false, threshold, usableWidth);
         if (img.channels() == 1) {
             return b;
         }
-        int g = decodeChannel(img, 1, false, threshold);
-        int r = decodeChannel(img, 2, true, threshold);
+        int g = decodeChannel(img, 1, false, threshold, usableWidth);
+        int r = decodeChannel(img, 2, true, threshold, usableWidth);
         if (b != g || b != r) {
             throw new AssertionError("colour channels disagree: B=" + b + " G=" + g + " inverted R=" + r
                     + " (BGR/RGB swapped?)");

@@ -80,6 +80,7 @@ class VideoRoundTripTest {
                 assertEquals(color ? 3 : 1, img.channels());
                 assertEquals(1000 + idx, Barcode.decode(img), "frame " + idx + " of " + file.getFileName());
             }
+            assertEquals(0, r.retryCount(), "every keyframe seek landed at or before its target");
         }
         // the other colour mode decodes too: gray of the colour bands is bright for B=G=255,R=0 and
         // dark for B=G=0,R=255; a gray video read as BGR has B=G=R=gray
@@ -113,6 +114,25 @@ class VideoRoundTripTest {
             long s2 = r.seekCount();
             assertEquals(33, Barcode.decode(r.read(33)));
             assertEquals(s2, r.seekCount());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} color={1}")
+    @MethodSource("formats")
+    void sizesThatAreNotMultiplesOfEightOrSixteen(StoreFormat format, boolean color, boolean fragmented) {
+        int h = 94;
+        int w = 150;
+        Path file = writeBarcodeVideo(tmp, format, color, 24, h, w, settingsFor(format, fragmented), 7);
+        for (boolean asColor : new boolean[] {color, !color}) {
+            try (VideoChunkReader r = VideoChunkReader.open(file, asColor)) {
+                for (int idx = 23; idx >= 0; idx -= 2) {
+                    Image img = r.read(idx);
+                    assertEquals(h, img.height());
+                    assertEquals(w, img.width());
+                    int got = asColor && color ? Barcode.decode(img) : Barcode.decodeChannel(img, 0, false, 127.5);
+                    assertEquals(7 + idx, got);
+                }
+            }
         }
     }
 

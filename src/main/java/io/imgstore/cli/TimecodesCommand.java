@@ -1,0 +1,59 @@
+package io.imgstore.cli;
+
+import io.imgstore.format.FrameMetadata;
+import io.imgstore.format.ImgStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code imgstore timecodes STORE [-o FILE]}: Matroska timecode format v2 (one presentation time in
+ * milliseconds per frame, relative to the first frame), for {@code mkvmerge --timecodes 0:FILE}.
+ */
+@Command(name = "timecodes", description = "Print mkv timecode format v2 (ms since the first frame) from the frame times.")
+final class TimecodesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "STORE", description = "store folder or its metadata.yaml")
+    Path store;
+
+    @Option(names = {"-o", "--output"}, description = "write to this file instead of standard output")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        FrameMetadata md;
+        try (ImgStore s = ImgStore.open(store)) {
+            md = s.frameMetadata();
+        }
+        if (output != null) {
+            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                write(md, new PrintWriter(w));
+            }
+        } else {
+            write(md, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    static void write(FrameMetadata md, PrintWriter out) {
+        out.println("# timecode format v2");
+        double[] t = md.frameTimes();
+        for (double v : t) {
+            out.println(String.format(Locale.ROOT, "%.3f", (v - t[0]) * 1000.0));
+        }
+        out.flush();
+    }
+}

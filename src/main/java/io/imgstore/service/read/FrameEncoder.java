@@ -1,0 +1,34 @@
+package io.imgstore.service.read;
+
+import io.imgstore.format.Image;
+import io.imgstore.format.codec.ImageCodec;
+import io.imgstore.format.internal.DirectoryFrameSource;
+import io.imgstore.format.npy.Npy;
+import io.imgstore.format.npy.NpyArray;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pipeline step 4: the bytes sent. PNG keeps gray as gray and 16 bits as 16 bits; JPEG uses the
+ * representation's quality; npy is the array exactly as imgstore returns it (shape {@code [h, w]}
+ * or {@code [h, w, 3]}, dtype {@code |u1} or {@code <u2}, BGR), readable with {@code numpy.load}.
+ */
+@Component
+class FrameEncoder {
+
+    byte[] encode(Image image, Representation representation) {
+        return switch (representation.kind()) {
+            case PNG -> ImageCodec.encode(image, ".png", ImageCodec.DEFAULT_JPEG_QUALITY);
+            case JPEG -> ImageCodec.encode(image, ".jpg", representation.quality());
+            case NPY -> npy(image);
+        };
+    }
+
+    static byte[] npy(Image image) {
+        NpyArray a = DirectoryFrameSource.toNpy(image);
+        byte[] header = Npy.header(a.descr(), a.shape());
+        byte[] out = new byte[header.length + a.data().length];
+        System.arraycopy(header, 0, out, 0, header.length);
+        System.arraycopy(a.data(), 0, out, header.length, a.data().length);
+        return out;
+    }
+}

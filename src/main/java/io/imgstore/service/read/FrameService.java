@@ -1,0 +1,91 @@
+package io.imgstore.service.read;
+
+import io.imgstore.format.FrameInfo;
+import io.imgstore.format.Image;
+import io.imgstore.format.ImgStore;
+import io.imgstore.service.catalog.StoreEntry;
+import io.imgstore.service.catalog.StoreRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.stereotype.Service;
+
+/**
+ * Serves one frame through the pipeline: lookup (request thread, index only) then, on a bounded
+ * worker, decode, convert, encode. A client whose {@code If-None-Match} names the frame's ETag
+ * gets {@code 304} without any decoding.
+ *
+ * <p>ETag: {@code "<uuid>-<frame index>-<representation>"} (e.g. {@code "c274...-17-png-w320"}),
+ * strong because a closed store's frame always encodes to the same bytes with this build. Stores
+ * being written ({@code .lock} present) get no ETag and are not cached by clients.
+ */
+@Service
+class FrameService {
+
+    /** Bumped whenever an encoder change would change the bytes of a representation. */
+    private static final String ETAG_VERSION = "1";
+
+    private final StoreRegistry registry;
+    private final FrameLookup lookup;
+    private final FrameConverter converter;
+    private final FrameEncoder encoder;
+    private final FrameWorkers workers;
+
+    FrameService(StoreRegistry registry, FrameLookup lookup, FrameConverter converter, FrameEncoder encoder,
+                 FrameWorkers workers) {
+        this.registry = registry;
+        this.lookup = lookup;
+        this.converter = converter;
+        this.encoder = encoder;
+        this.workers = workers;
+    }
+
+    ServedFrame serve(String storeId, FrameSelector selector, Representation representation, String ifNoneMatch) {
+        StoreRegistry.Lease lease = registry.lease(storeId);
+        boolean handedOver = false;
+        try {
+            ImgStore store = lease.store();
+            FrameInfo info = lookup.locate(store, selector);
+            boolean immutable = !beingWritten(lease.entry());
+            String etag = immutable ? etag(store, lease.entry(), info, representation) : null;
+            if (etag != null && ETags.matches(ifNoneMatch, etag)) {
+                return new ServedFrame(info, etag, true, representation.mediaType(), null);
+            }
+            handedOver = true;
+            byte[] body = workers.call(() -> {
+                Image decoded = store.getFrameByIndex(info.frameIndex()).image();
+                return encoder.encode(converter.convert(decoded, representation), representation);
+            }, lease::close);
+            return new ServedFrame(info, etag, immutable, representation.mediaType(), body);
+        } finally {
+            if (!handedOver) {
+                lease.close();
+            }
+        }
+    }
+
+    static boolean beingWritten(StoreEntry entry) {
+        return Files.exists(entry.dir().resolve(".lock"));
+    }
+
+    private static String etag(ImgStore store, StoreEntry entry, FrameInfo info, Representation representation) {
+        String identity = store.uuid();
+        if (identity == null || identity.isBlank()) {
+            identity = "p" + Long.toHexString(fallbackIdentity(entry));
+        }
+        return "\"" + identity.replaceAll("[^A-Za-z0-9._-]", "") + "-" + info.frameIndex() + "-"
+                + representation.token() + "-v" + ETAG_VERSION + "\"";
+    }
+
+    /** Stores without a uuid (old Motif stores): their path and metadata file time. */
+    private static long fallbackIdentity(StoreEntry entry) {
+        long h = entry.path().hashCode();
+        try {
+            Path md = entry.dir().resolve("metadata.yaml");
+            h = h * 31 + Files.getLastModifiedTime(md).toMillis();
+        } catch (IOException e) {
+            // path alone
+        }
+        return h & 0xffffffffffffL;
+    }
+}

@@ -1,0 +1,36 @@
+package io.imgstore.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The package layout is the architecture: the format library stands alone. */
+@AnalyzeClasses(packages = "io.imgstore", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule formatLibraryKnowsNoSpringOrHttp = noClasses()
+            .that().resideInAPackage("io.imgstore.format..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.springframework..", "jakarta.servlet..", "jakarta.websocket..", "io.micrometer..")
+            .because("the format library is usable without the service");
+
+    @ArchTest
+    static final ArchRule formatLibraryDoesNotDependOnServiceOrCli = noClasses()
+            .that().resideInAPackage("io.imgstore.format..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.imgstore.service..", "io.imgstore.cli..");
+
+    @ArchTest
+    static final ArchRule javacvOnlyInTheCodecPackage = noClasses()
+            .that().resideOutsideOfPackage("io.imgstore.format.codec..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.bytedeco..")
+            .because("JavaCV is wrapped in one place; frames leave it as plain Java images");
+
+    @ArchTest
+    static final ArchRule cliDoesNotReachIntoTheWebLayer = noClasses()
+            .that().resideInAPackage("io.imgstore.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.imgstore.service.read..", "io.imgstore.service.ingest..");
+}
