@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class WriterSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriterSession.class);
+    /** How long a second client waits for the store before it gets 409. */
+    private static final long CLAIM_WAIT_NANOS = 2_000_000_000L;
 
     /** Told about new frames and the end of the session, on the writer thread: must not block. */
     public interface Watcher {
@@ -147,8 +149,20 @@ public final class WriterSession {
                 return who;
             }
         };
-        if (!owner.compareAndSet(null, token)) {
-            throw new StoreLockedException("store " + id + " is being written by another client (" + owner.get() + ")");
+        // a client that has just ended its stream (WebSocket closed, request finishing) may still be
+        // draining its last frames: wait briefly for it rather than answering 409 at once
+        long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
+        while (!owner.compareAndSet(null, token)) {
+            if (System.nanoTime() > deadline) {
+                throw new StoreLockedException("store " + id + " is being written by another client (" + owner.get()
+                        + ")");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreLockedException("store " + id + " is being written by another client");
+            }
         }
         if (closed) {
             owner.set(null);
