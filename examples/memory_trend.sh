@@ -17,11 +17,23 @@ metric() { curl -fs "http://localhost:$PORT/actuator/metrics/$1${2:+?tag=$2}" | 
 python3 examples/push_frames.py --url "http://localhost:$PORT" --path mem/run --format avc1/mp4 --shape 1200 1920 \
   --frames $((SECS * FPS)) --fps "$FPS" --rigs "$RIGS" --barcode --json > "$WORK/push.json" &
 PUSH=$!
-echo "t_s heap_used_mb live_data_mb rss_mb"
+echo "t_s heap_used_mb live_data_mb rss_mb" | tee "$WORK/samples.txt"
 T0=$(date +%s)
 while kill -0 $PUSH 2>/dev/null; do
   sleep 10
   echo "$(( $(date +%s) - T0 )) $(( $(metric jvm.memory.used area:heap) / 1048576 ))" \
-       "$(( $(metric jvm.gc.live.data.size) / 1048576 )) $(( $(ps -o rss= -p $SERVER) / 1024 ))"
+       "$(( $(metric jvm.gc.live.data.size) / 1048576 )) $(( $(ps -o rss= -p $SERVER) / 1024 ))" | tee -a "$WORK/samples.txt"
 done
 cat "$WORK/push.json"
+# trend: least-squares slope of live data and RSS over the second half of the run (MB per hour)
+python3 - "$WORK/samples.txt" <<'PY'
+import sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]).read().splitlines()[1:] if l.strip()]
+half = rows[len(rows) // 2:]
+def slope(col):
+    xs = [r[0] for r in half]; ys = [r[col] for r in half]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs) * 3600
+print("second half: live data %.0f..%.0f MB (slope %+.1f MB/h), RSS %.0f..%.0f MB (slope %+.1f MB/h)" % (
+    min(r[2] for r in half), max(r[2] for r in half), slope(2), min(r[3] for r in half), max(r[3] for r in half), slope(3)))
+PY
