@@ -408,6 +408,27 @@ class IngestIntegrationTests {
         }
     }
 
+    @Test
+    void webSocketFramesLargerThanTheContainerBufferArriveInParts() throws Exception {
+        String id = create("ws/large", "npy", "[480, 640, 3]", 4); // 921,600-byte frames, Tomcat reads 8 KiB parts
+        Collector answers = new Collector();
+        WebSocketSession ws = new StandardWebSocketClient().execute(answers,
+                "ws://localhost:" + port + "/stores/" + id + "/ingest").get(5, TimeUnit.SECONDS);
+        for (int n = 0; n < 6; n++) {
+            ws.sendMessage(new BinaryMessage(Records.raw(n, 3000 + n, 480, 640, 3, null)));
+        }
+        ws.sendMessage(new TextMessage("{\"close\": true}"));
+        waitFor(() -> answers.texts().stream().anyMatch(t -> t.contains("\"closed\":true")));
+        assertThat(answers.texts()).noneMatch(t -> t.contains("problems"));
+        try (ImgStore s = ImgStore.open(root.resolve("ws/large"))) {
+            assertThat(s.frameCount()).isEqualTo(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(s.getFrameByIndex(i).image().sameAs(Barcode.draw(i, 480, 640, 3,
+                        io.imgstore.format.PixelType.UINT8))).isTrue();
+            }
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
