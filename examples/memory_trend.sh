@@ -25,15 +25,17 @@ while kill -0 $PUSH 2>/dev/null; do
        "$(( $(metric jvm.gc.live.data.size) / 1048576 )) $(( $(ps -o rss= -p $SERVER) / 1024 ))" | tee -a "$WORK/samples.txt"
 done
 cat "$WORK/push.json"
-# trend: least-squares slope of live data and RSS over the second half of the run (MB per hour)
+# trend: per-100-s windows (RSS swings by hundreds of MB as G1 commits and uncommits heap, so compare
+# windows, not single samples)
 python3 - "$WORK/samples.txt" <<'PY'
-import sys
+import collections, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]).read().splitlines()[1:] if l.strip()]
-half = rows[len(rows) // 2:]
-def slope(col):
-    xs = [r[0] for r in half]; ys = [r[col] for r in half]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs) * 3600
-print("second half: live data %.0f..%.0f MB (slope %+.1f MB/h), RSS %.0f..%.0f MB (slope %+.1f MB/h)" % (
-    min(r[2] for r in half), max(r[2] for r in half), slope(2), min(r[3] for r in half), max(r[3] for r in half), slope(3)))
+w = collections.defaultdict(list)
+for r in rows:
+    w[int(r[0] // 100)].append(r)
+for k in sorted(w):
+    rs = w[k]
+    print("%4d-%4d s: live data %2.0f..%2.0f MB, RSS min %3.0f max %3.0f mean %3.0f MB" % (
+        k * 100, k * 100 + 99, min(r[2] for r in rs), max(r[2] for r in rs), min(r[3] for r in rs),
+        max(r[3] for r in rs), sum(r[3] for r in rs) / len(rs)))
 PY
