@@ -429,6 +429,26 @@ class IngestIntegrationTests {
         }
     }
 
+    @Test
+    void closingTheWebSocketThenPostingCloseKeepsEveryFrame() throws Exception {
+        String id = create("ws/then_post", "png", "[48, 64]", 5);
+        WebSocketSession ws = new StandardWebSocketClient().execute(new Collector(),
+                "ws://localhost:" + port + "/stores/" + id + "/ingest").get(5, TimeUnit.SECONDS);
+        for (long n : new long[] {1000, 1001, 1002, 65537}) {
+            ws.sendMessage(new BinaryMessage(Records.raw(n, n, 48, 64, 1, null)));
+        }
+        ws.close();
+        // at once: the server may still be draining the socket's last frames; close waits for them
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("frame_count").asLong()).isEqualTo(4);
+        try (ImgStore s = ImgStore.open(root.resolve("ws/then_post"))) {
+            assertThat(s.frameMetadata().frameNumbers()).containsExactly(1000, 1001, 1002, 65537);
+            assertThat(Barcode.decode(s.getFrameByIndex(3).image())).isEqualTo(Barcode.expected(65537));
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
