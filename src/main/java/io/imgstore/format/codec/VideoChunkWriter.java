@@ -320,12 +320,19 @@ public final class VideoChunkWriter implements AutoCloseable {
         }
     }
 
-    private static AVCodec findH264Encoder() {
-        AVCodec c = avcodec_find_encoder_by_name("libopenh264");
-        if (c == null || c.isNull()) {
-            c = avcodec_find_encoder(AV_CODEC_ID_H264);
+    /**
+     * libx264 where the build has it (the {@code gpl} Maven profile: faster, and presets apply),
+     * else libopenh264 (the default LGPL build), else whatever H.264 encoder FFmpeg offers.
+     */
+    static AVCodec findH264Encoder() {
+        Ff.init();
+        for (String name : new String[] {"libx264", "libopenh264"}) {
+            AVCodec c = avcodec_find_encoder_by_name(name);
+            if (c != null && !c.isNull()) {
+                return c;
+            }
         }
-        return c;
+        return avcodec_find_encoder(AV_CODEC_ID_H264);
     }
 
     /** Encodes one frame; its size must be the writer's. */

@@ -27,6 +27,8 @@ public record VideoEncoderSettings(int keyframeInterval, int quality, String pre
     public static final int DEFAULT_KEYFRAME_INTERVAL = 10;
     /** Default H.264 target bitrate, kbit/s per megapixel at 25 fps; see {@link #defaults()}. */
     public static final int DEFAULT_H264_KBPS_PER_MEGAPIXEL = 2000;
+    /** Default x264 preset (libx264 builds only; openh264 has none). */
+    public static final String DEFAULT_PRESET = "fast";
     /** Default MJPEG qscale (imgstore/OpenCV's MJPEG writer quality is about this). */
     public static final int DEFAULT_MJPEG_QSCALE = 3;
 
@@ -40,7 +42,7 @@ public record VideoEncoderSettings(int keyframeInterval, int quality, String pre
     }
 
     public static VideoEncoderSettings defaults() {
-        return new VideoEncoderSettings(DEFAULT_KEYFRAME_INTERVAL, DEFAULT_H264_KBPS_PER_MEGAPIXEL, "medium", false);
+        return new VideoEncoderSettings(DEFAULT_KEYFRAME_INTERVAL, DEFAULT_H264_KBPS_PER_MEGAPIXEL, DEFAULT_PRESET, false);
     }
 
     /** Defaults for MJPEG: the same settings with {@link #DEFAULT_MJPEG_QSCALE} as quality. */
