@@ -20,14 +20,13 @@ import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** The frame endpoints' web layer: parameters, negotiation, headers, errors (service mocked). */
-@WebMvcTest(FrameController.class)
+@ReadWebMvcTest(FrameController.class)
 @Import(RepresentationResolver.class)
 @EnableConfigurationProperties(FrameWorkerProperties.class)
 class FrameControllerWebMvcTest {

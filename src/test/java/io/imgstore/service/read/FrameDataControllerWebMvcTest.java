@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** frame-metadata and extra-data: JSON/CSV negotiation, windows, shapes (data mocked). */
-@WebMvcTest(FrameDataController.class)
+@ReadWebMvcTest(FrameDataController.class)
 class FrameDataControllerWebMvcTest {
 
     private static final Window OPEN = new Window(null, null, null, null);

@@ -18,13 +18,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Listing, summary and metadata endpoints' web layer (queries mocked). */
-@WebMvcTest(StoreController.class)
+@ReadWebMvcTest(StoreController.class)
 class StoreControllerWebMvcTest {
 
     @Autowired
