@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Run from .ci/run's EXIT trap: stops the dockerd that .ci/docker-setup.sh started (and only that
-# one: an engine that was already running is left alone). Never fails the run.
-pidfile="${IMGSTORE_DOCKERD_PIDFILE:-/run/imgstore-ci/dockerd.pid}"
+# Run from .ci/run's EXIT trap. Stops the dockerd that a CI run started (.ci/docker-setup.sh wrote
+# its pid to $IMGSTORE_CI_STATE/dockerd.pid), but only when no other CI run on this machine still
+# uses it (none holds a shared lock on engine.lock); the last run out stops it. An engine that
+# was running before, started by anyone else, is left alone. Never fails the run.
+state="${IMGSTORE_CI_STATE:-/run/imgstore-ci}"
+[ -d "$state" ] || exit 0
+# Drop this run's shared lock (inherited from .ci/run), then see whether anyone else holds one.
+if [ -n "${IMGSTORE_ENGINE_LOCK_FD:-}" ]; then
+  flock -u "$IMGSTORE_ENGINE_LOCK_FD" 2>/dev/null || true
+fi
+exec {lock}>>"$state/engine.lock"
+if ! flock -x -n "$lock"; then
+  echo "docker-teardown: another CI run still uses the Docker engine, leaving it running"
+  exit 0
+fi
+pidfile="$state/dockerd.pid"
 [ -s "$pidfile" ] || exit 0
 pid=$(cat "$pidfile")
 rm -f "$pidfile"

@@ -46,6 +46,14 @@ if [ "${IMGSTORE_BASE_REBUILD:-0}" != 1 ] \
 fi
 
 mkdir -p "$cache"
+# One build at a time per cache (CI runs may share a machine); the second finds the first's result.
+exec {cache_lock}>>"$cache/.lock"
+flock -x "$cache_lock"
+if [ "${IMGSTORE_BASE_REBUILD:-0}" != 1 ] \
+   && [ "$(docker image inspect -f '{{index .Config.Labels "imgstore.base.recipe"}}' "$tag" 2>/dev/null)" = "$recipe" ]; then
+  log "$tag is up to date (recipe $recipe)"
+  exit 0
+fi
 if [ "${IMGSTORE_BASE_REBUILD:-0}" = 1 ] || [ ! -s "$tarball" ]; then
   command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install debootstrap"; exit 1; }
   [ "$(id -u)" = 0 ] || { log "debootstrap needs root"; exit 1; }

@@ -17,11 +17,25 @@ metric() { curl -fs "http://localhost:$PORT/actuator/metrics/$1${2:+?tag=$2}" | 
 python3 examples/push_frames.py --url "http://localhost:$PORT" --path mem/run --format avc1/mp4 --shape 1200 1920 \
   --frames $((SECS * FPS)) --fps "$FPS" --rigs "$RIGS" --barcode --json > "$WORK/push.json" &
 PUSH=$!
-echo "t_s heap_used_mb live_data_mb rss_mb"
+echo "t_s heap_used_mb live_data_mb rss_mb" | tee "$WORK/samples.txt"
 T0=$(date +%s)
 while kill -0 $PUSH 2>/dev/null; do
   sleep 10
   echo "$(( $(date +%s) - T0 )) $(( $(metric jvm.memory.used area:heap) / 1048576 ))" \
-       "$(( $(metric jvm.gc.live.data.size) / 1048576 )) $(( $(ps -o rss= -p $SERVER) / 1024 ))"
+       "$(( $(metric jvm.gc.live.data.size) / 1048576 )) $(( $(ps -o rss= -p $SERVER) / 1024 ))" | tee -a "$WORK/samples.txt"
 done
 cat "$WORK/push.json"
+# trend: per-100-s windows (RSS swings by hundreds of MB as G1 commits and uncommits heap, so compare
+# windows, not single samples)
+python3 - "$WORK/samples.txt" <<'PY'
+import collections, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]).read().splitlines()[1:] if l.strip()]
+w = collections.defaultdict(list)
+for r in rows:
+    w[int(r[0] // 100)].append(r)
+for k in sorted(w):
+    rs = w[k]
+    print("%4d-%4d s: live data %2.0f..%2.0f MB, RSS min %3.0f max %3.0f mean %3.0f MB" % (
+        k * 100, k * 100 + 99, min(r[2] for r in rs), max(r[2] for r in rs), min(r[3] for r in rs),
+        max(r[3] for r in rs), sum(r[3] for r in rs) / len(rs)))
+PY

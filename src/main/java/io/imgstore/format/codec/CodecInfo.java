@@ -19,17 +19,17 @@ public final class CodecInfo {
     public static String h264Encoder() {
         Ff.init();
         String ffmpegLicense = avcodec_license().getString();
-        AVCodec c = avcodec_find_encoder_by_name("libopenh264");
-        if (c != null && !c.isNull()) {
-            return "libopenh264 (BSD-2-Clause, Cisco OpenH264; FFmpeg build " + shortLicense(ffmpegLicense) + ")";
+        AVCodec c = VideoChunkWriter.findH264Encoder();
+        if (c == null || c.isNull()) {
+            return null;
         }
-        c = avcodec_find_encoder(AV_CODEC_ID_H264);
-        if (c != null && !c.isNull()) {
-            String name = c.name().getString();
-            String lic = name.equals("libx264") ? "GPL-2.0+, x264" : "see the encoder's licence";
-            return name + " (" + lic + "; FFmpeg build " + shortLicense(ffmpegLicense) + ")";
-        }
-        return null;
+        String name = c.name().getString();
+        String lic = switch (name) {
+            case "libx264" -> "GPL-2.0+, x264";
+            case "libopenh264" -> "BSD-2-Clause, Cisco OpenH264";
+            default -> "see the encoder's licence";
+        };
+        return name + " (" + lic + "; FFmpeg build " + shortLicense(ffmpegLicense) + ")";
     }
 
     /** FFmpeg and OpenCV versions. */

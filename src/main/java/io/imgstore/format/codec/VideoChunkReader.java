@@ -72,8 +72,9 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Frame-exact reads from one video chunk file. Not thread-safe: one reader per thread at a time
- * (callers pool them). Holds native FFmpeg state until {@link #close()}.
+ * Frame-exact reads from one video chunk file. One reader serves one thread at a time (callers
+ * pool them): reads and {@link #close()} are serialised, so misuse costs waiting, never a crash.
+ * Holds native FFmpeg state until {@link #close()}.
  *
  * <p>How it stays exact: {@link #open} demuxes every packet of the video stream once (no
  * decoding) into a table of presentation timestamps and keyframe flags; frame {@code i} is the
@@ -118,6 +119,8 @@ public final class VideoChunkReader implements AutoCloseable {
     private IntPointer convLinesize;
 
     private int streamIndex = -1;
+    private int timeBaseNum = 1;
+    private int timeBaseDen = 1;
     private FrameTable table;
     private String codecName = "?";
     /** The frame the decoder last returned, or -1 if its position is unknown (then the next read seeks). */
@@ -198,6 +201,8 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new CorruptStoreException(file + ": bad codec parameters: " + Ff.err(r));
         }
         dec.pkt_timebase(st.time_base());
+        timeBaseNum = st.time_base().num();
+        timeBaseDen = st.time_base().den();
         dec.thread_count(threads);
         dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
         r = avcodec_open2(dec, codec, (AVDictionary) null);
@@ -270,6 +275,16 @@ public final class VideoChunkReader implements AutoCloseable {
         return f.pts() != AV_NOPTS_VALUE ? f.pts() : f.best_effort_timestamp();
     }
 
+    /** Presentation time of every frame in seconds, in frame order (for converting files to stores). */
+    public double[] presentationTimes() {
+        ensureOpen();
+        double[] t = new double[frameCount()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = table.pts(i) * (double) timeBaseNum / timeBaseDen;
+        }
+        return t;
+    }
+
     /** Number of frames in the file (from demuxing, not from container metadata guesses). */
     public int frameCount() {
         return table == null ? 0 : table.size();
@@ -283,7 +298,7 @@ public final class VideoChunkReader implements AutoCloseable {
      * @throws io.imgstore.format.FrameNotFoundException if the file has fewer frames
      * @throws io.imgstore.format.CorruptStoreException  if decoding fails (truncated file, ...)
      */
-    public Image read(int frameIdx) {
+    public synchronized Image read(int frameIdx) {
         ensureOpen();
         if (fmt == null) {
             throw new CorruptStoreException(file + " could not be re-opened after an earlier error; open a new reader");
@@ -342,7 +357,7 @@ public final class VideoChunkReader implements AutoCloseable {
     }
 
     /** The frame after the last one read (frame 0 first); see {@link #read(int)}. */
-    public Image readNext() {
+    public synchronized Image readNext() {
         ensureOpen();
         return read(lastIdx + 1);
     }
@@ -360,6 +375,17 @@ public final class VideoChunkReader implements AutoCloseable {
     /** The FFmpeg decoder in use ({@code h264}, {@code mjpeg}, ...). */
     public String codecName() {
         return codecName;
+    }
+
+    /**
+     * Presentation time of a frame in seconds, from the container's timestamps (for files written
+     * by {@link VideoChunkWriter}: {@code frameIdx / 25}, which is what OpenCV's frame seeking assumes).
+     */
+    public double presentationTime(int frameIdx) {
+        if (frameIdx < 0 || frameIdx >= frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIdx + " is not in " + file);
+        }
+        return table.pts(frameIdx) * (double) timeBaseNum / timeBaseDen;
     }
 
     /** Diagnostics: seeks (and re-opens) done so far. */
@@ -500,9 +526,11 @@ public final class VideoChunkReader implements AutoCloseable {
         }
         IntPointer coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
         sws_setColorspaceDetails(sws, coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-        // swscale's SIMD code writes whole vectors: give it aligned rows and slack past the end
+        // swscale's SIMD converters work on blocks of 8+ pixels: they round the width up and, when
+        // the destination rows are too short for that, silently skip the last (w % 8) pixels.
+        // Rows with room for 32 more pixels, 64-byte aligned, and slack at the end avoid both.
         int rowBytes = w * channels;
-        int linesize = (rowBytes + 63) & ~63;
+        int linesize = ((w + 32) * channels + 63) & ~63;
         ensureConvBuffer((long) linesize * (h + 1) + 256);
         convLinesize.put(0, linesize);
         sws_scale(sws, f.data(), f.linesize(), 0, h, convData, convLinesize);
@@ -568,7 +596,7 @@ public final class VideoChunkReader implements AutoCloseable {
 
     /** Releases every native object (demuxer, decoder, frame, packet, scaler, buffers). Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -4,7 +4,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_QSCALE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -41,6 +40,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -91,6 +91,9 @@ public final class VideoChunkWriter implements AutoCloseable {
     /** imgstore's frame rate for video chunks. */
     public static final int FPS = 25;
 
+    /** H.264 encoder threads (slices) by default; see {@code bench/VideoReadBench}. */
+    static final int DEFAULT_ENCODER_THREADS = 1;
+
     private static final int AVC1 = 'a' | ('v' << 8) | ('c' << 16) | ('1' << 24);
 
     private final Path file;
@@ -99,6 +102,7 @@ public final class VideoChunkWriter implements AutoCloseable {
     private final int width;
     private final boolean color;
     private final VideoEncoderSettings settings;
+    private final int encoderThreads;
 
     private AVFormatContext oc;
     private AVIOContext pb;
@@ -117,8 +121,9 @@ public final class VideoChunkWriter implements AutoCloseable {
     private int count;
 
     private VideoChunkWriter(Path file, StoreFormat format, int height, int width, boolean color,
-                             VideoEncoderSettings settings) {
+                             VideoEncoderSettings settings, int encoderThreads) {
         this.file = file;
+        this.encoderThreads = encoderThreads;
         this.format = format;
         this.height = height;
         this.width = width;
@@ -137,7 +142,20 @@ public final class VideoChunkWriter implements AutoCloseable {
      */
     public static VideoChunkWriter create(Path file, StoreFormat format, int height, int width, boolean color,
                                           PixelType pixelType, VideoEncoderSettings settings) {
+        return create(file, format, height, width, color, pixelType, settings, DEFAULT_ENCODER_THREADS);
+    }
+
+    /**
+     * As {@link #create(Path, StoreFormat, int, int, boolean, PixelType, VideoEncoderSettings)} with an
+     * explicit number of encoder threads (openh264 splits each frame into that many slices; 0 = one
+     * per core). MJPEG ignores it.
+     */
+    public static VideoChunkWriter create(Path file, StoreFormat format, int height, int width, boolean color,
+                                          PixelType pixelType, VideoEncoderSettings settings, int encoderThreads) {
         Ff.init();
+        if (encoderThreads < 0) {
+            throw new IllegalArgumentException("encoderThreads must be >= 0, got " + encoderThreads);
+        }
         if (!format.equals(StoreFormat.MJPEG_AVI) && !format.equals(StoreFormat.H264_MKV)
                 && !format.equals(StoreFormat.AVC1_MP4)) {
             throw new UnsupportedFormatException("cannot write video format '" + format.name()
@@ -151,7 +169,7 @@ public final class VideoChunkWriter implements AutoCloseable {
                     + height + "x" + width);
         }
         VideoChunkWriter w = new VideoChunkWriter(file, format, height, width, color,
-                settings == null ? VideoEncoderSettings.defaults() : settings);
+                settings == null ? VideoEncoderSettings.defaults() : settings, encoderThreads);
         try {
             w.init();
             return w;
@@ -201,7 +219,9 @@ public final class VideoChunkWriter implements AutoCloseable {
         AVDictionary codecOpts = new AVDictionary(null);
         try {
             if (isMjpeg()) {
-                int q = Math.max(2, Math.min(31, settings.quality()));
+                // an H.264 quality (kbit/s per megapixel, e.g. from defaults()) means nothing to MJPEG
+                int q = settings.quality() >= 2 && settings.quality() <= 31 ? settings.quality()
+                        : VideoEncoderSettings.DEFAULT_MJPEG_QSCALE;
                 enc.flags(enc.flags() | AV_CODEC_FLAG_QSCALE);
                 enc.global_quality(q * FF_QP2LAMBDA);
                 enc.qmin(q).qmax(q);
@@ -212,11 +232,18 @@ public final class VideoChunkWriter implements AutoCloseable {
                 enc.bit_rate(bitRate);
                 enc.gop_size(Math.max(1, settings.keyframeInterval()));
                 enc.max_b_frames(0);
+                enc.thread_count(encoderThreads);
                 if (encoderName.equals("libopenh264")) {
                     av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
                     av_dict_set(codecOpts, "rc_mode", "quality", 0);
-                } else if (settings.preset() != null && !settings.preset().isBlank()) {
-                    av_dict_set(codecOpts, "preset", settings.preset(), 0);
+                } else {
+                    if (settings.preset() != null && !settings.preset().isBlank()) {
+                        av_dict_set(codecOpts, "preset", settings.preset(), 0);
+                    }
+                    // keyframes exactly every keyframeInterval frames (no scene-cut extras): random-read
+                    // cost stays what the setting promises
+                    av_dict_set(codecOpts, "sc_threshold", "0", 0);
+                    enc.keyint_min(Math.max(1, settings.keyframeInterval()));
                 }
             }
             if ((oc.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
@@ -251,6 +278,11 @@ public final class VideoChunkWriter implements AutoCloseable {
             if (format.equals(StoreFormat.AVC1_MP4) && settings.fragmented()) {
                 av_dict_set(muxOpts, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
             }
+            if (format.equals(StoreFormat.H264_MKV)) {
+                // The muxer keeps the open cluster in memory; it closes one at a keyframe only once it
+                // holds 4 KiB, else after 5 s. Cap that at 1 s, so a killed writer loses at most ~1 s.
+                av_dict_set(muxOpts, "cluster_time_limit", "1000", 0);
+            }
             r = avformat_write_header(oc, muxOpts);
             if (r < 0) {
                 throw new ImgStoreException("cannot write the header of " + file + ": " + Ff.err(r));
@@ -276,8 +308,10 @@ public final class VideoChunkWriter implements AutoCloseable {
             Pointer.memset(frame.data(p), 128, (long) frame.linesize(p) * (height / 2));
         }
         if (color) {
-            sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, pixFmt, SWS_BILINEAR,
-                    null, null, (DoublePointer) null);
+            // SWS_ACCURATE_RND: without it swscale takes a special BGR24->yuv420p path that ignores
+            // the full-range setting below (it writes limited-range values into a full-range stream).
+            sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, pixFmt,
+                    SWS_BILINEAR | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
             if (sws == null || sws.isNull()) {
                 sws = null;
                 throw new UnsupportedFormatException("cannot convert BGR to " + (isMjpeg() ? "yuvj420p" : "yuv420p"));
@@ -292,16 +326,23 @@ public final class VideoChunkWriter implements AutoCloseable {
         }
     }
 
-    private static AVCodec findH264Encoder() {
-        AVCodec c = avcodec_find_encoder_by_name("libopenh264");
-        if (c == null || c.isNull()) {
-            c = avcodec_find_encoder(AV_CODEC_ID_H264);
+    /**
+     * libx264 where the build has it (the {@code gpl} Maven profile: faster, and presets apply),
+     * else libopenh264 (the default LGPL build), else whatever H.264 encoder FFmpeg offers.
+     */
+    static AVCodec findH264Encoder() {
+        Ff.init();
+        for (String name : new String[] {"libx264", "libopenh264"}) {
+            AVCodec c = avcodec_find_encoder_by_name(name);
+            if (c != null && !c.isNull()) {
+                return c;
+            }
         }
-        return c;
+        return avcodec_find_encoder(AV_CODEC_ID_H264);
     }
 
     /** Encodes one frame; its size must be the writer's. */
-    public void write(Image image) {
+    public synchronized void write(Image image) {
         if (closed) {
             throw new IllegalStateException("video chunk writer for " + file + " is closed");
         }
@@ -350,15 +391,15 @@ public final class VideoChunkWriter implements AutoCloseable {
             if (r < 0) {
                 throw new ImgStoreException("encoding " + file + " failed: " + Ff.err(r));
             }
-            boolean key = (pkt.flags() & AV_PKT_FLAG_KEY) != 0;
             av_packet_rescale_ts(pkt, enc.time_base(), stream.time_base());
             pkt.stream_index(stream.index());
             r = av_interleaved_write_frame(oc, pkt);
             if (r < 0) {
                 throw new ImgStoreException("writing to " + file + " failed: " + Ff.err(r));
             }
-            if (key && pb != null) {
-                // Push finished fragments/clusters to the OS so a killed writer leaves them readable.
+            if (pb != null) {
+                // Hand what the muxer has finished (avi frames, mkv clusters, mp4 fragments) to the OS,
+                // so a killed writer leaves it readable; one write() per frame.
                 avio_flush(pb);
             }
         }
@@ -380,7 +421,7 @@ public final class VideoChunkWriter implements AutoCloseable {
 
     /** Flushes the encoder, finishes the container and releases native memory. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

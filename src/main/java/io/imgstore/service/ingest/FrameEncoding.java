@@ -4,10 +4,7 @@ import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.npy.Npy;
-import io.imgstore.format.internal.DirectoryFrameSource;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.springframework.http.MediaType;
 
@@ -55,12 +52,11 @@ final class FrameEncoding {
             return jpeg(image, jpegQuality);
         }
         if (type.equals(NPY)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(image.data().length + 128);
-            try {
-                Npy.write(out, DirectoryFrameSource.toNpy(image));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // as np.save of the frame: |u1 or <u2, C order
+            byte[] header = Npy.header(image.pixelType() == PixelType.UINT8 ? "|u1" : "<u2", image.shape());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + image.data().length);
+            out.writeBytes(header);
+            out.writeBytes(image.data());
             return out.toByteArray();
         }
         return ImageCodec.encode(image, ".png", 95);

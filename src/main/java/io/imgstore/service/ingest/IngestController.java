@@ -129,8 +129,8 @@ public class IngestController {
         }
         long number = frameNumber != null ? frameNumber : session.frameCount();
         double time = frameTime != null ? frameTime : System.currentTimeMillis() / 1000.0;
-        long held = sessions.budget().acquire(body.length);
         try (WriterSession.Stream stream = session.openStream("POST from " + request.getRemoteAddr(), null)) {
+            long held = sessions.budget().acquire(body.length); // given back by the writer (or by submit on failure)
             stream.submit(new FrameRecord(number, time, null, image, held));
             long n = stream.drain();
             if (stream.failure() != null) {

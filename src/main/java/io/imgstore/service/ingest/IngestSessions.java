@@ -254,6 +254,7 @@ public class IngestSessions implements SmartInitializingSingleton {
     /** On start: recover stores a killed server left open, reopen those a graceful shutdown closed. */
     @Override
     public void afterSingletonsInstantiated() {
+        warmUpCodecs();
         if (!props.recoverOnStart()) {
             return;
         }
@@ -284,6 +285,23 @@ public class IngestSessions implements SmartInitializingSingleton {
         } catch (IOException ex) {
             LOG.warn("cannot remove {}: {}", REOPEN_FILE, ex.getMessage());
         }
+    }
+
+    /**
+     * Loads the OpenCV/FFmpeg natives in the background at start, so that the first frame a rig sends
+     * is not held up for seconds (which would also delay the answer to its first request).
+     */
+    private static void warmUpCodecs() {
+        Thread t = new Thread(() -> {
+            try {
+                io.imgstore.format.codec.ImageCodec.encode(io.imgstore.format.Image.blank(2, 2, 1, PixelType.UINT8),
+                        ".png", 95);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("codec natives could not be loaded: {}", e.toString());
+            }
+        }, "ingest-codec-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     private List<String> readReopenList() {

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
 public final class WriterSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriterSession.class);
+    /** How long a second client waits for the store before it gets 409. */
+    private static final long CLAIM_WAIT_NANOS = 5_000_000_000L;
+    /** How long a client waits for a previous client's stream that is ending (writing its queued frames). */
+    private static final long ENDING_WAIT_NANOS = 120_000_000_000L;
 
     /** Told about new frames and the end of the session, on the writer thread: must not block. */
     public interface Watcher {
@@ -54,7 +58,17 @@ public final class WriterSession {
     private final Semaphore queue;
     private final BufferBudget budget;
     private final ChunkListener chunkListener;
-    private final AtomicReference<Object> owner = new AtomicReference<>();
+    private final AtomicReference<Claim> owner = new AtomicReference<>();
+
+    /** Who holds the store; {@code ending} once its stream is only draining queued frames. */
+    private static final class Claim {
+        final String who;
+        volatile boolean ending;
+
+        Claim(String who) {
+            this.who = who;
+        }
+    }
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
 
     private volatile LatestFrame latest;
@@ -141,14 +155,25 @@ public final class WriterSession {
      */
     public Stream openStream(String who, LongConsumer onWritten) {
         ensureOpen();
-        Object token = new Object() {
-            @Override
-            public String toString() {
-                return who;
+        Claim token = new Claim(who);
+        // a client that has just ended its stream (WebSocket closed, request finishing) may still be
+        // draining its last frames: wait for it; an active client gets 409 after a short wait
+        long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
+        long endingDeadline = System.nanoTime() + ENDING_WAIT_NANOS;
+        while (!owner.compareAndSet(null, token)) {
+            Claim current = owner.get();
+            long now = System.nanoTime();
+            boolean ending = current != null && current.ending;
+            if (ending ? now > endingDeadline : now > deadline) {
+                throw new StoreLockedException("store " + id + " is being written by another client ("
+                        + (current == null ? "?" : current.who) + ")");
             }
-        };
-        if (!owner.compareAndSet(null, token)) {
-            throw new StoreLockedException("store " + id + " is being written by another client (" + owner.get() + ")");
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreLockedException("store " + id + " is being written by another client");
+            }
         }
         if (closed) {
             owner.set(null);
@@ -159,13 +184,13 @@ public final class WriterSession {
 
     /** Frames streamed by one client. Close it (always) to wait for its frames and give the store back. */
     public final class Stream implements AutoCloseable {
-        private final Object token;
+        private final Claim token;
         private final LongConsumer onWritten;
         private volatile RuntimeException failure;
         private volatile long written;
         private boolean released;
 
-        private Stream(Object token, LongConsumer onWritten) {
+        private Stream(Claim token, LongConsumer onWritten) {
             this.token = token;
             this.onWritten = onWritten;
         }
@@ -240,6 +265,7 @@ public final class WriterSession {
                 return;
             }
             released = true;
+            token.ending = true;
             try {
                 drain();
             } finally {

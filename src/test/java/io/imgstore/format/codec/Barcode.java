@@ -2,22 +2,21 @@ package io.imgstore.format.codec;
 
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
-import java.util.Random;
 
 /**
  * The fixtures' frame barcode: a 16-bit number as 16 vertical bands of equal width (column
  * {@code x} belongs to band {@code x * 16 / width}), most significant bit on the left, bright for
  * 1 and dark (0) for 0. Colour frames are BGR: B and G carry the bands, R their inverse.
  */
-final class Barcode {
+public final class Barcode {
 
-    static final int BITS = 16;
+    public static final int BITS = 16;
 
     private Barcode() {
     }
 
     /** A barcode frame; {@code bright} is 255 for uint8 (60000 in the uint16 fixtures). */
-    static Image frame(int value, int height, int width, boolean color, PixelType type, int bright) {
+    public static Image frame(int value, int height, int width, boolean color, PixelType type, int bright) {
         Image img = Image.blank(height, width, color ? 3 : 1, type);
         for (int x = 0; x < width; x++) {
             int band = x * BITS / width;
@@ -37,34 +36,47 @@ final class Barcode {
         return img;
     }
 
-    static Image frame(int value, int height, int width, boolean color) {
+    public static Image frame(int value, int height, int width, boolean color) {
         return frame(value, height, width, color, PixelType.UINT8, 255);
     }
 
     /**
-     * A barcode frame with texture and sensor-like noise in its lower half, for benchmarks that
-     * need the encoder to do real work (the top half keeps a clean barcode).
+     * A benchmark frame: a barcode strip in the top {@code height / 8} rows (decode it with
+     * {@link #decodeStrip}) and, below it, a texture (same size as the frame) moving right by
+     * {@code shift} pixels plus sensor-like noise read cyclically from {@code noise}, so the
+     * encoder has real, camera-like work to do.
      */
-    static Image texturedFrame(int value, int height, int width, boolean color, Image texture, Random noise,
-                               int shiftX) {
+    public static Image texturedFrame(int value, int height, int width, boolean color, Image texture, byte[] noise,
+                                      int shift) {
         Image img = frame(value, height, width, color);
         byte[] d = img.data();
+        byte[] t = texture.data();
         int c = color ? 3 : 1;
-        for (int y = height / 2; y < height; y++) {
+        int n = noise.length;
+        int k = Math.floorMod(shift * 7919, n);
+        for (int y = height / 8; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int tx = Math.floorMod(x + shiftX, texture.width());
-                int ty = y % texture.height();
+                int tx = Math.floorMod(x - shift, width);
                 for (int ch = 0; ch < c; ch++) {
-                    int t = texture.sample(ty, tx, color ? ch : 0) + (int) Math.round(noise.nextGaussian() * 3);
-                    d[(y * width + x) * c + ch] = (byte) Math.max(0, Math.min(255, t));
+                    int v = (t[(y * width + tx) * c + ch] & 0xff) + noise[k];
+                    k = k + 1 == n ? 0 : k + 1;
+                    d[(y * width + x) * c + ch] = (byte) Math.max(0, Math.min(255, v));
                 }
             }
         }
         return img;
     }
 
+    /** Decodes the barcode strip of a {@link #texturedFrame}. */
+    public static int decodeStrip(Image img) {
+        int stripRows = img.height() / 8;
+        int rowBytes = img.width() * img.channels();
+        byte[] strip = java.util.Arrays.copyOf(img.data(), stripRows * rowBytes);
+        return decode(new Image(stripRows, img.width(), img.channels(), img.pixelType(), strip));
+    }
+
     /** Decodes the value from one channel (the middle half of each band, vertically and horizontally). */
-    static int decodeChannel(Image img, int channel, boolean inverted, double threshold) {
+    public static int decodeChannel(Image img, int channel, boolean inverted, double threshold) {
         return decodeChannel(img, channel, inverted, threshold, img.width());
     }
 
@@ -72,7 +84,7 @@ final class Barcode {
      * As {@link #decodeChannel(Image, int, boolean, double)}, sampling only columns below
      * {@code usableWidth} (for frames whose right edge is known to be damaged).
      */
-    static int decodeChannel(Image img, int channel, boolean inverted, double threshold, int usableWidth) {
+    public static int decodeChannel(Image img, int channel, boolean inverted, double threshold, int usableWidth) {
         int w = img.width();
         int h = img.height();
         int y0 = h / 4;
@@ -110,12 +122,12 @@ final class Barcode {
      * Decodes a gray or BGR frame. For colour, B, G and the inverted R must agree, otherwise this
      * throws (a BGR/RGB swap or a broken conversion).
      */
-    static int decode(Image img) {
+    public static int decode(Image img) {
         return decode(img, img.width());
     }
 
     /** As {@link #decode(Image)}, sampling only columns below {@code usableWidth}. */
-    static int decode(Image img, int usableWidth) {
+    public static int decode(Image img, int usableWidth) {
         double threshold = img.pixelType().maxValue() == 255 ? 127.5 : 30000;
         int b = decodeChannel(img, 0, false, threshold, usableWidth);
         if (img.channels() == 1) {

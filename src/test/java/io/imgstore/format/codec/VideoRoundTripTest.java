@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Writes barcode videos in every format and reads every frame back in shuffled order. */
@@ -132,6 +133,56 @@ class VideoRoundTripTest {
                     int got = asColor && color ? Barcode.decode(img) : Barcode.decodeChannel(img, 0, false, 127.5);
                     assertEquals(7 + idx, got);
                 }
+            }
+        }
+    }
+
+    /** Flat colours come back as written (full range, BT.601 both ways), also at widths that are not multiples of 8. */
+    @ParameterizedTest(name = "{0} width {1}")
+    @CsvSource({"mjpeg/avi,148", "mjpeg/avi,160", "avc1/mp4,148", "avc1/mp4,160", "h264/mkv,150"})
+    void colourAccuracy(String formatName, int width) {
+        StoreFormat f = StoreFormat.of(formatName);
+        Path file = tmp.resolve("colour" + width + f.extension());
+        int[][] colours = {{40, 100, 200}, {200, 30, 90}, {0, 0, 0}, {255, 255, 255}, {128, 128, 128}};
+        // each colour for 5 frames, the last one checked: the rate control has settled by then
+        try (VideoChunkWriter w = VideoChunkWriter.create(file, f, 64, width, true, PixelType.UINT8,
+                settingsFor(f, false))) {
+            for (int[] c : colours) {
+                Image img = Image.blank(64, width, 3, PixelType.UINT8);
+                for (int i = 0; i < img.data().length; i++) {
+                    img.data()[i] = (byte) c[i % 3];
+                }
+                for (int rep = 0; rep < 5; rep++) {
+                    w.write(img);
+                }
+            }
+        }
+        try (VideoChunkReader r = VideoChunkReader.open(file, true)) {
+            for (int k = 0; k < colours.length; k++) {
+                Image img = r.read(k * 5 + 4);
+                // the interior up to the last full 16-pixel block: openh264 blurs a partial last macroblock
+                for (int x = 0; x < width - width % 16; x += 3) {
+                    for (int ch = 0; ch < 3; ch++) {
+                        int got = img.sample(32, x, ch);
+                        assertTrue(Math.abs(got - colours[k][ch]) <= 4, f + " colour " + k + " channel " + ch
+                                + " at x=" + x + ": " + got + " != " + colours[k][ch]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Constant 25 fps timestamps from 0: OpenCV's CAP_PROP_POS_FRAMES seeking (Python imgstore) relies on it. */
+    @ParameterizedTest(name = "{0} fragmented={2}")
+    @MethodSource("formats")
+    void constantFrameRateTimestamps(StoreFormat format, boolean color, boolean fragmented) {
+        if (color) {
+            return;
+        }
+        Path file = writeBarcodeVideo(tmp, format, false, 30, 64, 64, settingsFor(format, fragmented), 0);
+        try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+            for (int i = 0; i < 30; i++) {
+                assertEquals(i / 25.0, r.presentationTime(i), 1e-6, "frame " + i);
             }
         }
     }

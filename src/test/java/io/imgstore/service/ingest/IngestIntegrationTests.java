@@ -408,6 +408,47 @@ class IngestIntegrationTests {
         }
     }
 
+    @Test
+    void webSocketFramesLargerThanTheContainerBufferArriveInParts() throws Exception {
+        String id = create("ws/large", "npy", "[480, 640, 3]", 4); // 921,600-byte frames, Tomcat reads 8 KiB parts
+        Collector answers = new Collector();
+        WebSocketSession ws = new StandardWebSocketClient().execute(answers,
+                "ws://localhost:" + port + "/stores/" + id + "/ingest").get(5, TimeUnit.SECONDS);
+        for (int n = 0; n < 6; n++) {
+            ws.sendMessage(new BinaryMessage(Records.raw(n, 3000 + n, 480, 640, 3, null)));
+        }
+        ws.sendMessage(new TextMessage("{\"close\": true}"));
+        waitFor(() -> answers.texts().stream().anyMatch(t -> t.contains("\"closed\":true")));
+        assertThat(answers.texts()).noneMatch(t -> t.contains("problems"));
+        try (ImgStore s = ImgStore.open(root.resolve("ws/large"))) {
+            assertThat(s.frameCount()).isEqualTo(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(s.getFrameByIndex(i).image().sameAs(Barcode.draw(i, 480, 640, 3,
+                        io.imgstore.format.PixelType.UINT8))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closingTheWebSocketThenPostingCloseKeepsEveryFrame() throws Exception {
+        String id = create("ws/then_post", "png", "[48, 64]", 5);
+        WebSocketSession ws = new StandardWebSocketClient().execute(new Collector(),
+                "ws://localhost:" + port + "/stores/" + id + "/ingest").get(5, TimeUnit.SECONDS);
+        for (long n : new long[] {1000, 1001, 1002, 65537}) {
+            ws.sendMessage(new BinaryMessage(Records.raw(n, n, 48, 64, 1, null)));
+        }
+        ws.close();
+        // at once: the server may still be draining the socket's last frames; close waits for them
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("frame_count").asLong()).isEqualTo(4);
+        try (ImgStore s = ImgStore.open(root.resolve("ws/then_post"))) {
+            assertThat(s.frameMetadata().frameNumbers()).containsExactly(1000, 1001, 1002, 65537);
+            assertThat(Barcode.decode(s.getFrameByIndex(3).image())).isEqualTo(Barcode.expected(65537));
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {

@@ -123,11 +123,11 @@ class ViewerBrowserTest {
         List<String> folders = b.findAll("#store-table tr.folder").stream().map(e -> e.getDomAttribute("data-folder")).toList();
         assertThat(folders).contains("lab", "lab/rig1", "lab/rig2", "video");
         // frame counts and durations come from each store's summary, fetched for visible rows
-        WebElement gray = b.find("tr.store[data-path='" + GRAY + "']");
         b.await("gray store frame count", () -> b.find("tr.store[data-path='" + GRAY + "'] td.frames").getText().equals("300"));
-        String row = b.find("tr.store[data-path='" + GRAY + "']").getText();
+        // the list re-renders rows as summaries arrive: read the row's text in one step, retried if stale
+        String row = b.await("gray store row", () -> b.find("tr.store[data-path='" + GRAY + "']").getText());
         assertThat(row).contains("gray_npy", "npy", "160×48", "0:09.97", "2024-05-01");
-        assertThat(gray.getText()).doesNotContain("LIVE");
+        assertThat(row).doesNotContain("LIVE");
         b.screenshot("01-store-list");
 
         b.find("#filter").sendKeys("colour");

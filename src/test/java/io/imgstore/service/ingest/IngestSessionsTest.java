@@ -1,0 +1,122 @@
+package io.imgstore.service.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imgstore.format.ImgStore;
+import io.imgstore.format.ImgStoreWriter;
+import io.imgstore.format.PixelType;
+import io.imgstore.format.StoreFormat;
+import io.imgstore.format.StoreSpec;
+import io.imgstore.service.catalog.StoreCatalog;
+import io.imgstore.service.catalog.StoreProperties;
+import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.testing.Barcode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery and shutdown of {@link IngestSessions}, without the web layer. */
+class IngestSessionsTest {
+
+    @TempDir
+    Path root;
+
+    private IngestSessions start() {
+        StoreProperties sp = new StoreProperties(root, false, 4, Duration.ofMinutes(1), 1, Duration.ofMillis(1));
+        StoreCatalog catalog = new StoreCatalog(sp);
+        IngestSessions s = new IngestSessions(catalog, new StoreRegistry(catalog, sp, new SimpleMeterRegistry()),
+                IngestProperties.defaults(), new SimpleMeterRegistry());
+        s.afterSingletonsInstantiated();
+        return s;
+    }
+
+    private static void push(WriterSession session, long from, long to) throws Exception {
+        try (WriterSession.Stream st = session.openStream("test", null)) {
+            session.decoder(IngestProperties.defaults()).readFrom(
+                    new ByteArrayInputStream(Records.frames(from, to, 48, 64, 1)), st::submit);
+            assertThat(st.drain()).isEqualTo(to - from);
+        }
+    }
+
+    private static void assertFrames(Path dir, List<Long> numbers) {
+        try (ImgStore s = ImgStore.open(dir)) {
+            assertThat(s.frameCount()).isEqualTo(numbers.size());
+            for (int i = 0; i < numbers.size(); i++) {
+                assertThat(s.getFrameByIndex(i).info().frameNumber()).isEqualTo(numbers.get(i));
+                assertThat(Barcode.decode(s.getFrameByIndex(i).image())).isEqualTo(Barcode.expected(numbers.get(i)));
+            }
+        }
+    }
+
+    private static List<Long> range(long from, long to) {
+        return java.util.stream.LongStream.range(from, to).boxed().toList();
+    }
+
+    @Test
+    void gracefulShutdownClosesCleanlyAndTheNextStartReopensForContinuation() throws Exception {
+        IngestSessions first = start();
+        WriterSession s = first.create(new CreateStoreRequest("lab/rig1", "npy", List.of(48, 64), "uint8", 10,
+                Map.of(), null));
+        push(s, 0, 15);
+        first.shutdown();
+        Path dir = root.resolve("lab/rig1");
+        assertThat(dir.resolve(".lock")).doesNotExist(); // closed cleanly: Python can open it
+        assertThat(Files.readAllLines(root.resolve(".ingest/reopen"))).containsExactly("lab/rig1");
+        assertFrames(dir, range(0, 15));
+
+        IngestSessions second = start();
+        WriterSession again = second.find("lab~rig1");
+        assertThat(again).isNotNull();
+        assertThat(again.frameCount()).isEqualTo(15);
+        assertThat(root.resolve(".ingest/reopen")).doesNotExist();
+        push(again, 15, 20);
+        second.close("lab~rig1");
+        assertFrames(dir, range(0, 20));
+        // a store closed on purpose is not reopened
+        second.shutdown();
+        assertThat(start().find("lab~rig1")).isNull();
+    }
+
+    @Test
+    void storeLeftOpenByAKilledWriterIsRecoveredAtStartAndOnDemand() throws Exception {
+        for (String name : List.of("crashed/at_start", "crashed/on_demand")) {
+            Path dir = root.resolve(name);
+            ImgStoreWriter w = ImgStoreWriter.create(dir, new StoreSpec(StoreFormat.NPY, new int[] {48, 64},
+                    PixelType.UINT8, 10, Map.of(), null, null));
+            for (long n = 0; n < 13; n++) {
+                w.addImage(Barcode.draw(n, 48, 64, 1, PixelType.UINT8), n, n);
+            }
+            Method abandon = ImgStoreWriter.class.getDeclaredMethod("abandon"); // what kill -9 leaves
+            abandon.setAccessible(true);
+            abandon.invoke(w);
+            assertThat(dir.resolve(".lock")).exists();
+        }
+        // the second one appears after the start (e.g. copied in): recovered when a client writes to it
+        Path later = root.resolve("crashed/on_demand");
+        Path hidden = Files.createTempDirectory("ingest-outside").resolve("s"); // outside the root
+        Files.move(later, hidden);
+        IngestSessions sessions = start();
+        assertThat(sessions.find("crashed~at_start").frameCount()).isEqualTo(13);
+        Files.move(hidden, later);
+        assertThat(sessions.find("crashed~on_demand")).isNull();
+        WriterSession onDemand = sessions.session("crashed~on_demand");
+        assertThat(onDemand.frameCount()).isEqualTo(13);
+        for (String id : List.of("crashed~at_start", "crashed~on_demand")) {
+            push(sessions.session(id), 100, 103);
+            sessions.close(id);
+        }
+        List<Long> expected = new java.util.ArrayList<>(range(0, 13));
+        expected.addAll(range(100, 103));
+        assertFrames(root.resolve("crashed/at_start"), expected);
+        assertFrames(later, expected);
+        assertThatThrownBy(() -> sessions.session("crashed~at_start")).isInstanceOf(StoreClosedException.class);
+    }
+}
