@@ -23,8 +23,8 @@ imgstore_docker_setup() {
   command -v debootstrap >/dev/null || need+=(debootstrap)
   if [ ${#need[@]} -gt 0 ]; then
     echo "docker-setup: installing ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=900 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   t1=$SECONDS
 

@@ -43,6 +43,7 @@ start_server() { # extra Spring arguments...
   echo "server did not start; see $OUT/server.log"; exit 1
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 rss_mb() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024 )); }
 heap_mb() {
   curl -s "http://localhost:$PORT/actuator/metrics/jvm.memory.used?tag=area:heap" \
@@ -60,9 +61,16 @@ throughput)
     id=$(echo "$s" | sed 's#/#-#; s#:#_#')
     # warm up (JIT, decoders, page cache), then measure
     STORE=$id FRAMES=$FRAMES wrk -t"$THREADS" -c"$CONNECTIONS" -d15s -s bench/random-frames.lua "http://localhost:$PORT" >/dev/null
-    echo "== $id: random PNG frames" | tee -a "$OUT/throughput.txt"
+    echo "== $id: random PNG frames (load average before: $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/throughput.txt"
+    c0=$(cpu_ticks)
     STORE=$id FRAMES=$FRAMES wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/random-frames.lua \
-        "http://localhost:$PORT" | tee -a "$OUT/throughput.txt"
+        "http://localhost:$PORT" | tee "$OUT/wrk-$id.txt" | tee -a "$OUT/throughput.txt"
+    c1=$(cpu_ticks)
+    requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$OUT/wrk-$id.txt")
+    # server CPU per frame (all its threads), and what two uncontended cores would serve at that cost
+    awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {
+        ms = t * 1000 / hz / n; printf "server CPU per frame: %.2f ms -> %.0f frames/s on 2 dedicated cores\n", ms, 2000 / ms }' \
+        | tee -a "$OUT/throughput.txt"
   done
   echo "server RSS after the runs: $(rss_mb) MB, heap used: $(heap_mb) MB" | tee -a "$OUT/throughput.txt"
   ;;

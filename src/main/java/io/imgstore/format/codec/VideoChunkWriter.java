@@ -236,8 +236,14 @@ public final class VideoChunkWriter implements AutoCloseable {
                 if (encoderName.equals("libopenh264")) {
                     av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
                     av_dict_set(codecOpts, "rc_mode", "quality", 0);
-                } else if (settings.preset() != null && !settings.preset().isBlank()) {
-                    av_dict_set(codecOpts, "preset", settings.preset(), 0);
+                } else {
+                    if (settings.preset() != null && !settings.preset().isBlank()) {
+                        av_dict_set(codecOpts, "preset", settings.preset(), 0);
+                    }
+                    // keyframes exactly every keyframeInterval frames (no scene-cut extras): random-read
+                    // cost stays what the setting promises
+                    av_dict_set(codecOpts, "sc_threshold", "0", 0);
+                    enc.keyint_min(Math.max(1, settings.keyframeInterval()));
                 }
             }
             if ((oc.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
