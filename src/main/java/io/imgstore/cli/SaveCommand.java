@@ -60,7 +60,7 @@ final class SaveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         double t0 = startTime != null ? startTime
                 : Files.getLastModifiedTime(video).toInstant().toEpochMilli() / 1000.0;
-        try (VideoChunkReader in = VideoChunkReader.open(video, !gray)) {
+        try (VideoChunkReader in = VideoChunkReader.open(video, !gray, 0)) {
             int n = in.frameCount();
             Image first = in.read(0);
             int[] shape = gray ? new int[] {first.height(), first.width()} : new int[] {first.height(), first.width(), 3};
