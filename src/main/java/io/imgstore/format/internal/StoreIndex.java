@@ -10,8 +10,9 @@ import java.util.OptionalInt;
  * by frame number (exact: the first frame with that number; nearest: smallest distance, first on
  * ties, as imgstore's SQL {@code ORDER BY ABS(? - x) LIMIT 1}) and by time.
  *
- * <p>Monotonic numbers or times (the common case) are searched in place; otherwise a sorted
- * permutation is built once, lazily. Immutable and thread-safe.
+ * <p>Monotonic numbers or times (the common case) are binary-searched in place; otherwise numbers
+ * get a sorted permutation, built once and lazily, and times a linear scan. Immutable and
+ * thread-safe.
  */
 public final class StoreIndex {
 
@@ -23,7 +24,6 @@ public final class StoreIndex {
     private final boolean numbersIncreasing;
     private final boolean timesNonDecreasing;
     private volatile int[] numberOrder;
-    private volatile int[] timeOrder;
 
     public StoreIndex(List<ChunkIndex> chunkIndexes) {
         int total = 0;
@@ -212,13 +212,13 @@ public final class StoreIndex {
             return nearestOf(below, lo, below >= 0 ? Math.abs(time - times[below]) : Double.MAX_VALUE,
                     lo < times.length ? Math.abs(times[lo] - time) : Double.MAX_VALUE);
         }
-        int[] order = timeOrder();
-        int best = -1;
-        double bestDist = Double.MAX_VALUE;
-        for (int k = 0; k < order.length; k++) {
-            double d = Math.abs(time - times[order[k]]);
-            if (d < bestDist || (d == bestDist && order[k] < best)) {
-                best = order[k];
+        // times out of order (rare: a clock step): scan, keeping the first of equally near frames
+        int best = 0;
+        double bestDist = Math.abs(time - times[0]);
+        for (int i = 1; i < times.length; i++) {
+            double d = Math.abs(time - times[i]);
+            if (d < bestDist) {
+                best = i;
                 bestDist = d;
             }
         }
@@ -262,15 +262,6 @@ public final class StoreIndex {
                     .sorted((a, b) -> numbers[a] != numbers[b] ? Long.compare(numbers[a], numbers[b]) : Integer.compare(a, b))
                     .mapToInt(Integer::intValue).toArray();
             numberOrder = o;
-        }
-        return o;
-    }
-
-    private int[] timeOrder() {
-        int[] o = timeOrder;
-        if (o == null) {
-            o = java.util.stream.IntStream.range(0, times.length).toArray();
-            timeOrder = o;
         }
         return o;
     }
