@@ -2,6 +2,7 @@ package io.imgstore.service.read;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import org.springdoc.core.annotations.ParameterObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import org.springframework.http.CacheControl;
@@ -45,43 +46,45 @@ class FrameController {
     ResponseEntity<byte[]> byNumber(@PathVariable String id, @PathVariable long number,
                                     @Parameter(description = "false: the nearest frame number instead of 404")
                                     @RequestParam(defaultValue = "true") boolean exact,
-                                    @RequestParam(required = false) String format,
-                                    @RequestParam(required = false) Integer quality,
-                                    @RequestParam(required = false) Integer width,
-                                    @RequestParam(required = false) Integer height,
+                                    @ParameterObject RepresentationParams params,
                                     @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                     @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
-        Representation r = representations.resolve(format, accept, quality, width, height);
+        Representation r = representations.resolve(params.format(), accept, params.quality(), params.width(), params.height());
         return respond(id, frames.serve(id, new FrameSelector.ByNumber(number, exact), r, ifNoneMatch), r);
     }
 
     @Operation(operationId = "getFrameByIndex", summary = "The frame at this index (0 .. frame_count-1)")
     @GetMapping("/by-index/{index}")
     ResponseEntity<byte[]> byIndex(@PathVariable String id, @PathVariable long index,
-                                   @RequestParam(required = false) String format,
-                                   @RequestParam(required = false) Integer quality,
-                                   @RequestParam(required = false) Integer width,
-                                   @RequestParam(required = false) Integer height,
+                                    @ParameterObject RepresentationParams params,
                                    @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                    @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
-        Representation r = representations.resolve(format, accept, quality, width, height);
+        Representation r = representations.resolve(params.format(), accept, params.quality(), params.width(), params.height());
         return respond(id, frames.serve(id, new FrameSelector.ByIndex(index), r, ifNoneMatch), r);
     }
 
     @Operation(operationId = "getFrameByTime", summary = "The frame whose frame_time is nearest to this time")
     @GetMapping("/by-time/{seconds}")
     ResponseEntity<byte[]> byTime(@PathVariable String id, @PathVariable double seconds,
-                                  @RequestParam(required = false) String format,
-                                  @RequestParam(required = false) Integer quality,
-                                  @RequestParam(required = false) Integer width,
-                                  @RequestParam(required = false) Integer height,
+                                    @ParameterObject RepresentationParams params,
                                   @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                   @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
             throws HttpMediaTypeNotAcceptableException {
-        Representation r = representations.resolve(format, accept, quality, width, height);
+        Representation r = representations.resolve(params.format(), accept, params.quality(), params.width(), params.height());
         return respond(id, frames.serve(id, new FrameSelector.ByTime(seconds), r, ifNoneMatch), r);
+    }
+
+    /**
+     * The representation query parameters every frame endpoint takes.
+     *
+     * @param format  {@code png} (default), {@code jpeg} or {@code npy}; else by {@code Accept}
+     * @param quality JPEG quality 1..100
+     * @param width   thumbnail width (aspect kept when only one of width/height is given)
+     * @param height  thumbnail height
+     */
+    record RepresentationParams(String format, Integer quality, Integer width, Integer height) {
     }
 
     private ResponseEntity<byte[]> respond(String id, ServedFrame f, Representation r) {
