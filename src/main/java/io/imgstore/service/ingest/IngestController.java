@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.imgstore.service.security.StoreAccess;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -51,6 +52,7 @@ public class IngestController {
     @PostMapping(path = "/stores", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<StoreSummary> create(@RequestBody CreateStoreRequest request) {
+        StoreAccess.checkCreate(request.path());
         WriterSession s = sessions.create(request);
         URI location = URI.create("/stores/" + UriUtils.encodePathSegment(s.id(), java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.created(location).body(StoreSummary.of(s, true));

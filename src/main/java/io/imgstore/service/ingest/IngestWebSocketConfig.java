@@ -1,11 +1,12 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.service.security.SecurityProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** Registers {@code /stores/{id}/ingest} and {@code /stores/{id}/live}. */
+/** Registers {@code /stores/{id}/ingest} and {@code /stores/{id}/live}; origins: {@code imgstore.security.allowed-origins}. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class IngestWebSocketConfig implements WebSocketConfigurer {
@@ -13,14 +14,19 @@ public class IngestWebSocketConfig implements WebSocketConfigurer {
     private final IngestWebSocketHandler ingest;
     private final LiveWebSocketHandler live;
 
-    public IngestWebSocketConfig(IngestWebSocketHandler ingest, LiveWebSocketHandler live) {
+    private final String[] allowedOrigins;
+
+    public IngestWebSocketConfig(IngestWebSocketHandler ingest, LiveWebSocketHandler live, SecurityProperties security) {
         this.ingest = ingest;
         this.live = live;
+        this.allowedOrigins = security.allowedOrigins().toArray(String[]::new);
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(ingest, "/stores/{id}/ingest").setAllowedOriginPatterns("*");
-        registry.addHandler(live, "/stores/{id}/live").setAllowedOriginPatterns("*");
+        // same origin and clients without Origin (rigs) always; other browser origins only when listed
+        // (the security chain refuses them first, with problem+json: StoreAccessRules)
+        registry.addHandler(ingest, "/stores/{id}/ingest").setAllowedOriginPatterns(allowedOrigins);
+        registry.addHandler(live, "/stores/{id}/live").setAllowedOriginPatterns(allowedOrigins);
     }
 }
