@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -80,6 +83,18 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create("/problems/" + type));
         return p;
+    }
+
+    /** Spring MVC's own problems (404 no route, 405, 406, 415, ...) get a type under {@code /problems/} too. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ProblemDetail p = body instanceof ProblemDetail b ? b
+                : body == null && ex instanceof ErrorResponse e ? e.getBody() : null;
+        if (p != null && (p.getType() == null || "about:blank".equals(p.getType().toString()))) {
+            p.setType(URI.create("/problems/" + ProblemWriter.typeFor(statusCode.value())));
+        }
+        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
 
     @ExceptionHandler(StoreNotInRootException.class)

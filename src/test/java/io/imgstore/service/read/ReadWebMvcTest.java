@@ -10,14 +10,14 @@ import org.springframework.context.annotation.FilterType;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * {@code @WebMvcTest} of read controllers with only the read and shared web layer: filters,
- * advice and configurers of other feature packages (ingest's write guard, the viewer's filters)
- * are left out, so these slices need none of those packages' beans.
+ * {@code @WebMvcTest} of read controllers with only the read, shared web and security layers (the
+ * security chain applies to every request): filters, advice and configurers of other feature
+ * packages are left out, so these slices need none of those packages' beans.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-        pattern = "io\\.imgstore\\.service\\.(?!read\\.|web\\.).*"))
+        pattern = "io\\.imgstore\\.service\\.(?!read\\.|web\\.|security\\.).*"))
 @interface ReadWebMvcTest {
 
     @AliasFor(annotation = WebMvcTest.class, attribute = "controllers")
