@@ -146,7 +146,7 @@ def rig(client, args, index, results):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default="http://localhost:8080")
-    p.add_argument("--token", help="bearer token (imgstore.ingest.token)")
+    p.add_argument("--token", help="bearer token (a write token of imgstore.security.tokens, see docs/security.md)")
     p.add_argument("--path", default="rig1/exp_%s" % time.strftime("%Y%m%d_%H%M%S"))
     p.add_argument("--format", default="avc1/mp4")
     p.add_argument("--shape", type=int, nargs="+", default=[1200, 1920], help="h w [3]")

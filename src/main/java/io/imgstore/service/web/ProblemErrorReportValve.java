@@ -40,7 +40,6 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String detail = resolved == null ? "error" : resolved.is5xxServerError()
                 ? "internal error; see the service log" : resolved.getReasonPhrase();
         try {
-            response.setCharacterEncoding("UTF-8");
             problems.write(response.getResponse(), resolved == null
                     ? ApiProblems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "error", detail)
                     : ApiProblems.problem(resolved, ProblemWriter.typeFor(status), detail));
