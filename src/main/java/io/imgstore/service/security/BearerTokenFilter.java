@@ -7,10 +7,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,8 +33,14 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         this.entryPoint = entryPoint;
     }
 
+    /** The two WebSocket endpoints, on the decoded path. */
+    private static final RequestMatcher WEBSOCKETS = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/stores/{id}/ingest"),
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/stores/{id}/live"));
+
+    /** A WebSocket handshake: {@code GET} of the ingest or live endpoint with {@code Upgrade: websocket}. */
     static boolean isWebSocketHandshake(HttpServletRequest request) {
-        return "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+        return "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE)) && WEBSOCKETS.matches(request);
     }
 
     /** The token a request presents, or null. */

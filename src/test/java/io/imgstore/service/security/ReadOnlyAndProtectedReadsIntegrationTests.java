@@ -81,6 +81,9 @@ class ReadOnlyAndProtectedReadsIntegrationTests extends SecurityTestSupport {
                 assertThat(q.status()).as(target + " ?access_token " + q).isIn(400, 401);
             }
         }
+        // an Upgrade header does not make a plain read a WebSocket handshake
+        assertThat(RawHttp.send(port, "GET", "/stores?access_token=" + READER, Map.of("Upgrade", "websocket"), null)
+                .status()).isEqualTo(401);
         assertThat(RawHttp.send(port, "GET", "/stores", bearer(READER), null).status()).isEqualTo(200);
         assertThat(RawHttp.send(port, "GET", "/stores/rig3~s1/frames/0", bearer(READER), null).status()).isEqualTo(200);
         assertThat(RawHttp.send(port, "GET", "/stores/rig3%7Es1", bearer(ADMIN), null).status()).isEqualTo(200);
