@@ -1,4 +1,4 @@
-// Access token for servers that protect reads (imgstore.ingest.protect-reads): kept for the
+// Access token for servers that protect reads (imgstore.security.protect-reads): kept for the
 // browser session only, sent as a bearer token (as ?access_token= on WebSockets, which cannot
 // carry headers), asked for in the page when the server answers 401.
 
