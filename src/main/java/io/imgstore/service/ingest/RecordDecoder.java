@@ -374,8 +374,11 @@ public final class RecordDecoder {
         if (!shape.isArray()) {
             return false;
         }
-        int[] expected = channels == 1 && imgshape.length == 2 ? new int[] {height, width} : imgshape;
-        if (shape.size() != expected.length) {
+        // [h, w] and [h, w, 1] are the same gray frame
+        int[] expected = channels == 1 ? new int[] {height, width} : imgshape;
+        int n = shape.size() == 3 && channels == 1 && shape.get(2).isIntegralNumber() && shape.get(2).intValue() == 1
+                ? 2 : shape.size();
+        if (n != expected.length) {
             return false;
         }
         for (int i = 0; i < expected.length; i++) {

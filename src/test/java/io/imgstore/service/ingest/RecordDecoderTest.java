@@ -201,18 +201,21 @@ class RecordDecoderTest {
         feedWithBadThird("{\"frame_number\": 2, \"payload_length\": -1}", "payload_length");
         feedWithBadThird("{\"frame_number\": 2, \"payload_length\": 3072.5}", "payload_length");
         feedWithBadThird("{\"frame_number\": 2, \"payload_length\": 3072, \"shape\": [64, 48]}", "shape");
-        feedWithBadThird("{\"frame_number\": 2, \"payload_length\": 3072, \"shape\": [48, 64, 1]}", "shape");
+        feedWithBadThird("{\"frame_number\": 2, \"payload_length\": 3072, \"shape\": [48, 64, 3]}", "shape");
+        feedWithBadThird("{\"frame_number\": 2, \"payload_length\": 3072, \"shape\": \"48x64\"}", "shape");
         feedWithBadThird("{\"frame_number\": 2, \"payload\": 7, \"payload_length\": 3072}", "payload");
     }
 
     @Test
     void aMatchingShapeIsAccepted() throws Exception {
         List<FrameRecord> got = new ArrayList<>();
-        byte[] rec = Records.record("{\"frame_number\": 7, \"payload_length\": 3072, \"shape\": [48, 64]}"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[3072]);
-        decoder().readFrom(new ByteArrayInputStream(rec), got::add);
-        assertThat(got).extracting(FrameRecord::frameNumber).containsExactly(7L);
-        budget.release(got.get(0).heldBytes());
+        for (String shape : List.of("[48, 64]", "[48, 64, 1]")) {
+            byte[] rec = Records.record(("{\"frame_number\": 7, \"payload_length\": 3072, \"shape\": " + shape + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[3072]);
+            decoder().readFrom(new ByteArrayInputStream(rec), got::add);
+        }
+        assertThat(got).extracting(FrameRecord::frameNumber).containsExactly(7L, 7L);
+        got.forEach(r -> budget.release(r.heldBytes()));
     }
 
     @Test
