@@ -51,7 +51,10 @@ public final class DirectoryFrameSource implements FrameSource {
         if (!Files.isRegularFile(file)) {
             throw new CorruptStoreException("frame file missing: " + baseDir.relativize(file));
         }
-        return format == StoreFormat.NPY ? readNpy(file, imgshape, pixelType) : ImageCodec.read(file, color);
+        if (format == StoreFormat.NPY) {
+            return readNpy(file, imgshape, pixelType);
+        }
+        return imgshape == null ? ImageCodec.read(file, color) : ImageCodec.read(file, color, imgshape[0], imgshape[1]);
     }
 
     /** Reads an npy frame ({@code [h, w]} or {@code [h, w, c]}, uint8 or uint16) of any shape. */

@@ -157,6 +157,14 @@ public class IngestController {
                 if (body.length > limit) {
                     throw new MalformedRecordException("frame body larger than " + limitName(limit) + " (" + limit + ")");
                 }
+                int[] wh = io.imgstore.format.codec.EncodedImages.dimensions(body);
+                if (wh == null) {
+                    throw new InvalidImageException("the body is not a png or jpeg image");
+                }
+                if (wh[0] != shape[1] || wh[1] != shape[0]) {
+                    throw new InvalidImageException("image is " + wh[0] + "x" + wh[1] + " (width x height), the store's"
+                            + " frames are " + shape[1] + "x" + shape[0]);
+                }
                 try {
                     image = ImageCodec.decode(body, channels == 3);
                 } catch (ImgStoreException e) {

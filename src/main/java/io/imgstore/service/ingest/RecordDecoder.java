@@ -272,7 +272,14 @@ public final class RecordDecoder {
                 state = State.LENGTH;
                 target = new byte[4];
                 filled = 0;
-                Image image = toImage(payload);
+                Image image;
+                try {
+                    image = toImage(payload);
+                } catch (RuntimeException e) {
+                    budget.release(held);
+                    held = 0;
+                    throw e;
+                }
                 FrameRecord r = new FrameRecord(frameNumber, frameTime, extra, image, held);
                 held = 0;
                 records++;
@@ -393,6 +400,17 @@ public final class RecordDecoder {
     private Image toImage(byte[] payload) {
         if (payloadKind.equals("raw")) {
             return new Image(height, width, channels, pixelType, payload);
+        }
+        // only png or jpeg, of the store's size by their headers, reach the decoder: a small payload
+        // claiming a huge image (or another format OpenCV would also decode) is refused undecoded
+        int[] wh = io.imgstore.format.codec.EncodedImages.dimensions(payload);
+        if (wh == null) {
+            throw new MalformedRecordException("record " + records + ": the " + payloadKind
+                    + " payload is not a png or jpeg image");
+        }
+        if (wh[0] != width || wh[1] != height) {
+            throw new MalformedRecordException("record " + records + ": " + payloadKind + " image is " + wh[0] + "x"
+                    + wh[1] + " (width x height), the store's frames are " + width + "x" + height);
         }
         Image img;
         try {

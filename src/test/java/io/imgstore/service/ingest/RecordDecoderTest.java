@@ -265,4 +265,19 @@ class RecordDecoderTest {
         assertThatThrownBy(() -> RecordDecoder.frameBytes(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE},
                 PixelType.UINT16)).isInstanceOf(ArithmeticException.class);
     }
+
+    @Test
+    void encodedPayloadsMustBePngOrJpegOfTheStoresSizeByTheirHeaders() {
+        byte[] bomb = io.imgstore.format.codec.EncodedImagesTest.pngClaiming(30000, 30000);
+        byte[] rec = Records.record(Records.header(1, 1.0, null, "png", bomb.length), bomb);
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> decoder().readFrom(new ByteArrayInputStream(rec), r -> { }))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("30000x30000");
+        assertThat(allocatedBytes() - before).isLessThan(8L << 20);
+        byte[] ppm = "P6 30000 30000 255\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] rec2 = Records.record(Records.header(1, 1.0, null, "png", ppm.length), ppm);
+        assertThatThrownBy(() -> decoder().readFrom(new ByteArrayInputStream(rec2), r -> { }))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("not a png or jpeg");
+        assertThat(budget.heldBytes()).isZero();
+    }
 }
