@@ -24,13 +24,18 @@ import numpy as np
 
 def record_parts(frame, frame_number, frame_time, extra=None):
     """One wire-format record as (header bytes, pixel buffer): header length (uint32, big-endian) + JSON
-    header, then the raw pixels (C order, little-endian dtype, BGR for colour: an OpenCV/imgstore image).
+    header (frame_number, frame_time, payload_length: all required by the server, frame_time finite),
+    then the raw pixels (C order, little-endian dtype, BGR for colour: an OpenCV/imgstore image).
     The pixels are a view of the array, not a copy."""
-    header = {"frame_number": int(frame_number), "frame_time": float(frame_time)}
+    frame_time = float(frame_time)
+    if frame_time != frame_time or frame_time in (float("inf"), float("-inf")):
+        raise ValueError("frame_time must be finite, got %r" % frame_time)
+    pixels = np.ascontiguousarray(frame, dtype=frame.dtype.newbyteorder("<"))
+    header = {"frame_number": int(frame_number), "frame_time": frame_time,
+              "payload_length": pixels.nbytes, "shape": list(pixels.shape)}
     if extra:
         header["extra"] = extra
-    h = json.dumps(header).encode("utf-8")
-    pixels = np.ascontiguousarray(frame, dtype=frame.dtype.newbyteorder("<"))
+    h = json.dumps(header, allow_nan=False).encode("utf-8")
     return struct.pack(">I", len(h)) + h, memoryview(pixels).cast("B")
 
 

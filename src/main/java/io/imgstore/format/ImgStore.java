@@ -125,7 +125,7 @@ public final class ImgStore implements AutoCloseable {
         this.index = new StoreIndex(indexes);
         this.frames = format.video()
                 ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders)
-                : new DirectoryFrameSource(baseDir, format, color);
+                : new DirectoryFrameSource(baseDir, format, color, imgshape, pixelType);
     }
 
     /**

@@ -348,6 +348,16 @@ public final class ImgStoreWriter implements AutoCloseable {
         // the record belongs to the chunk of the last frame, which may just have been finished
         int target = chunkFrames == 0 ? chunkN - 1 : chunkN;
         try {
+            if (maxExtraDataBytesPerChunk != Long.MAX_VALUE) {
+                Path file = extraJsonPath(target);
+                long existing = Files.isRegularFile(file) ? Files.size(file) : 0;
+                long adding = text.getBytes(StandardCharsets.UTF_8).length + 2L;
+                if (existing + adding > maxExtraDataBytesPerChunk) {
+                    throw new ExtraDataTooLargeException("extra data of chunk " + target + " would grow to "
+                            + (existing + adding) + " bytes, more than the limit of " + maxExtraDataBytesPerChunk
+                            + " bytes per chunk; not recorded");
+                }
+            }
             if (extraWriter != null && extraChunk != target) {
                 closeExtra();
             }
@@ -377,6 +387,19 @@ public final class ImgStoreWriter implements AutoCloseable {
     }
 
     private int extraChunk = -1;
+    private volatile long maxExtraDataBytesPerChunk = Long.MAX_VALUE;
+
+    /**
+     * Limits the {@code .extra.json} of each chunk to about {@code bytes} (the JSON text of its records):
+     * {@link #addExtraData} beyond it throws {@link ExtraDataTooLargeException} and records nothing.
+     * Unlimited by default.
+     */
+    public void setMaxExtraDataBytesPerChunk(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + bytes);
+        }
+        this.maxExtraDataBytesPerChunk = bytes;
+    }
 
     private Path chunkBase(int chunk) {
         return spec.format().video() ? baseDir.resolve(String.format("%06d", chunk))

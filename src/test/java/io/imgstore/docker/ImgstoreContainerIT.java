@@ -385,17 +385,19 @@ class ImgstoreContainerIT {
         return id;
     }
 
-    /** One record of application/x-imgstore-frames: int32 BE header length, JSON header, raw pixels. */
+    /** One record of application/x-imgstore-frames: int32 BE header length, JSON header (with payload_length), raw pixels. */
     private static byte[] record(long frameNumber, double frameTime) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("frame_number", frameNumber);
         header.put("frame_time", frameTime);
+        byte[] pixels = FrameBarcode.grayPixels(frameNumber, INGEST_HEIGHT, INGEST_WIDTH);
+        header.put("payload_length", pixels.length); // required for raw records
         byte[] json = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(json.length);
             out.write(json);
-            out.write(FrameBarcode.grayPixels(frameNumber, INGEST_HEIGHT, INGEST_WIDTH));
+            out.write(pixels);
         }
         return bytes.toByteArray();
     }

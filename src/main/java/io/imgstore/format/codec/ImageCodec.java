@@ -69,13 +69,31 @@ public final class ImageCodec {
 
     /** Reads and decodes an image file; see {@link #decode(byte[], boolean)}. */
     public static Image read(Path file, boolean color) {
+        return read(file, color, -1, -1);
+    }
+
+    /**
+     * Reads and decodes an image file that must be {@code height x width} (-1: any size): a PNG or JPEG
+     * whose header declares another size is refused before it is decoded.
+     */
+    public static Image read(Path file, boolean color, int height, int width) {
         byte[] bytes;
         try {
+            if (Files.size(file) > Integer.MAX_VALUE - 16) {
+                throw new CorruptStoreException(file + ": image file too large (" + Files.size(file) + " bytes)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new FrameNotFoundException("image file not found: " + file, e);
         } catch (IOException e) {
             throw new ImgStoreException("cannot read image file " + file + ": " + e, e);
+        }
+        if (height > 0 && width > 0) {
+            int[] wh = EncodedImages.dimensions(bytes);
+            if (wh != null && (wh[0] != width || wh[1] != height)) {
+                throw new CorruptStoreException(file + ": image of " + wh[0] + "x" + wh[1] + " (width x height) in a store"
+                        + " of " + width + "x" + height + " frames");
+            }
         }
         try {
             return decode(bytes, color);

@@ -28,6 +28,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
 
     public static final Set<String> FRAME_MD = Set.of("frame_number", "frame_time");
+    /**
+     * Largest {@code frame_number}/{@code frame_time} member of an index: 8 bytes x 4 million frames
+     * (imgstore chunks hold thousands of frames).
+     */
+    public static final long MAX_INDEX_MEMBER_BYTES = 8L * 4 * 1024 * 1024;
+    /** Largest {@code .yaml} index read. */
+    static final long MAX_YAML_INDEX_BYTES = 64L * 1024 * 1024;
 
     public ChunkIndex {
         if (frameNumbers.length != frameTimes.length) {
@@ -49,22 +56,34 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
     public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
         Path npz = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz");
         if (Files.isRegularFile(npz)) {
-            Map<String, NpyArray> m = Npz.read(npz, FRAME_MD);
-            return Optional.of(new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles()));
+            // bounded (see Npz.read); a corrupt index is remembered until it changes, so it costs once
+            return Optional.of(CorruptFiles.read(npz, f -> {
+                Map<String, NpyArray> m = Npz.read(f, FRAME_MD, MAX_INDEX_MEMBER_BYTES);
+                return new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles());
+            }));
         }
         Path yaml = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".yaml");
         if (Files.isRegularFile(yaml)) {
-            return Optional.of(loadYaml(chunk, yaml));
+            return Optional.of(CorruptFiles.read(yaml, f -> loadYaml(chunk, f)));
         }
         return Journal.read(chunk, pathWithoutExtension);
     }
 
     private static ChunkIndex loadYaml(int chunk, Path yaml) {
         try (Reader r = Files.newBufferedReader(yaml, StandardCharsets.UTF_8)) {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            if (Files.size(yaml) > MAX_YAML_INDEX_BYTES) {
+                throw new CorruptStoreException("index " + yaml.getFileName() + " is larger than "
+                        + MAX_YAML_INDEX_BYTES + " bytes");
+            }
+            LoaderOptions options = new LoaderOptions();
+            options.setCodePointLimit((int) MAX_YAML_INDEX_BYTES);
+            Object doc = new Yaml(new SafeConstructor(options)).load(r);
             if (!(doc instanceof Map<?, ?> m) || !(m.get("frame_number") instanceof List<?> fn)
                     || !(m.get("frame_time") instanceof List<?> ft)) {
                 throw new CorruptStoreException("index " + yaml.getFileName() + " lacks frame_number/frame_time lists");
+            }
+            if (!fn.stream().allMatch(v -> v instanceof Number) || !ft.stream().allMatch(v -> v instanceof Number)) {
+                throw new CorruptStoreException("index " + yaml.getFileName() + " has non-numeric frame numbers or times");
             }
             long[] numbers = fn.stream().mapToLong(v -> ((Number) v).longValue()).toArray();
             double[] times = ft.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();

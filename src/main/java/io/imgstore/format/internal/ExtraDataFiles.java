@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ExtraDataFiles {
 
     public static final String EXTRA_JSON = ".extra.json";
+    /** Largest extra-data JSON file read (the service writes at most 64 MiB per chunk by default). */
+    public static final long MAX_EXTRA_JSON_BYTES = 256L * 1024 * 1024;
     private static final Pattern MOTIF = Pattern.compile("\\d{6}\\.extra_data\\.(json|h5)");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -81,6 +83,11 @@ public final class ExtraDataFiles {
     public static List<Map<String, Object>> readJson(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_EXTRA_JSON_BYTES) {
+                throw new CorruptStoreException("extra data " + file.getFileName() + " has " + size
+                        + " bytes, more than the " + MAX_EXTRA_JSON_BYTES + " read per file");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw new CorruptStoreException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);

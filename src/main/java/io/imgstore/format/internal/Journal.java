@@ -20,6 +20,8 @@ public final class Journal implements AutoCloseable {
 
     public static final String SUFFIX = ".journal";
     private static final int RECORD = 16;
+    /** Largest journal read: 4 million frames in one chunk (imgstore chunks hold thousands). */
+    static final long MAX_JOURNAL_BYTES = RECORD * 4L * 1024 * 1024;
 
     private final Path file;
     private final FileChannel channel;
@@ -92,6 +94,12 @@ public final class Journal implements AutoCloseable {
             return Optional.empty();
         }
         try {
+            long size = Files.size(f);
+            if (size > MAX_JOURNAL_BYTES) {
+                throw new io.imgstore.format.CorruptStoreException("journal " + f.getFileName() + " has " + size
+                        + " bytes, more than the " + MAX_JOURNAL_BYTES + " of a chunk of "
+                        + MAX_JOURNAL_BYTES / RECORD + " frames");
+            }
             byte[] all = Files.readAllBytes(f);
             int n = all.length / RECORD;
             ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);

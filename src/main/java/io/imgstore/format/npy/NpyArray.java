@@ -20,7 +20,7 @@ public record NpyArray(String descr, int[] shape, byte[] data) {
     public long size() {
         long n = 1;
         for (int s : shape) {
-            n *= s;
+            n = Math.multiplyExact(n, (long) s);
         }
         return n;
     }
@@ -31,8 +31,28 @@ public record NpyArray(String descr, int[] shape, byte[] data) {
     }
 
     static int itemSize(String descr) {
+        long n = itemSizeLong(descr);
+        if (n > Integer.MAX_VALUE) {
+            throw new CorruptStoreException("npy dtype '" + descr + "' has items of " + n + " bytes");
+        }
+        return (int) n;
+    }
+
+    /** Bytes per element of a plain descriptor ({@code <i8}, {@code <U12}, ...). */
+    static long itemSizeLong(String descr) {
+        if (descr == null || descr.length() < 3) {
+            throw new CorruptStoreException("bad npy dtype '" + descr + "'");
+        }
         char kind = descr.charAt(1);
-        int n = Integer.parseInt(descr.substring(2));
+        long n;
+        try {
+            n = Long.parseLong(descr.substring(2));
+        } catch (NumberFormatException e) {
+            throw new CorruptStoreException("unsupported npy dtype '" + descr + "'");
+        }
+        if (n <= 0 || n > 1 << 20) {
+            throw new CorruptStoreException("unsupported npy dtype '" + descr + "'");
+        }
         return kind == 'U' ? n * 4 : n;
     }
 
@@ -42,7 +62,7 @@ public record NpyArray(String descr, int[] shape, byte[] data) {
 
     /** Elements as longs; accepts any integer, bool or (integral-valued) float dtype. */
     public long[] toLongs() {
-        int n = Math.toIntExact(size());
+        int n = checkedCount();
         long[] out = new long[n];
         ByteBuffer b = ByteBuffer.wrap(data).order(order());
         char kind = descr.charAt(1);
@@ -80,7 +100,7 @@ public record NpyArray(String descr, int[] shape, byte[] data) {
         if (kind != 'f') {
             return Arrays.stream(toLongs()).asDoubleStream().toArray();
         }
-        int n = Math.toIntExact(size());
+        int n = checkedCount();
         double[] out = new double[n];
         ByteBuffer b = ByteBuffer.wrap(data).order(order());
         for (int i = 0; i < n; i++) {
@@ -91,6 +111,20 @@ public record NpyArray(String descr, int[] shape, byte[] data) {
             };
         }
         return out;
+    }
+
+    /** The element count, checked against the data actually held. */
+    private int checkedCount() {
+        long n;
+        try {
+            n = Math.multiplyExact(size(), (long) itemSize());
+        } catch (ArithmeticException e) {
+            throw new CorruptStoreException("npy array " + this + " is too large");
+        }
+        if (n != data.length) {
+            throw new CorruptStoreException("npy array " + this + " holds " + data.length + " bytes, expected " + n);
+        }
+        return (int) size();
     }
 
     private CorruptStoreException unsupported() {

@@ -24,39 +24,87 @@ public final class Npz {
     }
 
     /**
+     * Largest member read by default: 64 MiB (an int64 index array of 8 million frames; imgstore chunks
+     * hold thousands).
+     */
+    public static final long DEFAULT_MAX_MEMBER_BYTES = 64L * 1024 * 1024;
+    /** A deflated member may declare at most this many times its compressed size (beyond {@link #RATIO_FLOOR}). */
+    static final long MAX_RATIO = 100;
+    /** Declared sizes up to this are accepted whatever the compression ratio. */
+    static final long RATIO_FLOOR = 1024 * 1024;
+
+    /**
+     * Reads the named members (all plain members when {@code wanted} is null), each at most
+     * {@link #DEFAULT_MAX_MEMBER_BYTES}. See {@link #read(Path, Set, long)}.
+     */
+    public static Map<String, NpyArray> read(Path file, Set<String> wanted) {
+        return read(file, wanted, DEFAULT_MAX_MEMBER_BYTES);
+    }
+
+    /**
      * Reads the named members (all plain members when {@code wanted} is null). Object (pickled)
      * members are skipped unread; a wanted member that is an object array is an error.
      *
-     * @throws CorruptStoreException if the file is not a readable npz or a wanted member is missing
+     * <p>Bounded before anything is allocated or inflated: a member's npy header must declare exactly
+     * the member's size in the zip directory, at most {@code maxMemberBytes} of data and, for deflated
+     * members, at most {@link #MAX_RATIO} times the compressed size (or {@link #RATIO_FLOOR}); a member
+     * is never inflated beyond what its header declares (trailing data is corrupt).
+     *
+     * @throws CorruptStoreException if the file is not a readable npz, a member breaks those bounds, or a wanted
+     *                               member is missing
      */
-    public static Map<String, NpyArray> read(Path file, Set<String> wanted) {
+    public static Map<String, NpyArray> read(Path file, Set<String> wanted, long maxMemberBytes) {
         Map<String, NpyArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                if (wanted != null && !wanted.contains(name)) {
+                if (wanted != null && !wanted.contains(name) || e.isDirectory()) {
                     continue;
+                }
+                long allowed = maxMemberBytes;
+                if (e.getMethod() != ZipEntry.STORED) {
+                    long compressed = Math.max(0, e.getCompressedSize());
+                    long byRatio = compressed > Long.MAX_VALUE / MAX_RATIO ? Long.MAX_VALUE : compressed * MAX_RATIO;
+                    allowed = Math.min(maxMemberBytes, Math.max(RATIO_FLOOR, byRatio));
                 }
                 try (InputStream in = zip.getInputStream(e)) {
                     Npy.Header h = Npy.readHeader(in);
                     if (h.isObject()) {
                         if (wanted != null) {
                             throw new CorruptStoreException(file.getFileName() + ": member '" + name
-                                    + "' is a pickled object array; refusing to unpickle");
+                                    + "' is a pickled object array (or an unsupported dtype); refusing to unpickle");
                         }
                         continue;
                     }
-                }
-                try (InputStream in = zip.getInputStream(e)) {
-                    out.put(name, Npy.read(in));
+                    long bytes = h.dataBytes();
+                    if (bytes > allowed) {
+                        throw new CorruptStoreException("corrupt index " + file.getFileName() + ": member '" + name
+                                + "' declares " + bytes + " bytes of data, more than the " + allowed + " allowed"
+                                + (allowed < maxMemberBytes ? " for its compressed size of " + e.getCompressedSize() : ""));
+                    }
+                    if (e.getSize() >= 0 && e.getSize() != h.headerBytes() + bytes) {
+                        throw new CorruptStoreException("corrupt index " + file.getFileName() + ": member '" + name
+                                + "' is " + e.getSize() + " bytes but its npy header declares " + (h.headerBytes() + bytes));
+                    }
+                    NpyArray a = Npy.readData(in, h, -1, allowed);
+                    if (in.read() >= 0) {
+                        throw new CorruptStoreException("corrupt index " + file.getFileName() + ": member '" + name
+                                + "' has data beyond what its npy header declares");
+                    }
+                    out.put(name, a);
                 }
             }
         } catch (ZipException e) {
             throw new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new CorruptStoreException("cannot read index " + file.getFileName() + ": " + e.getMessage(), e);
+        } catch (CorruptStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a malformed zip the JDK reports otherwise (IllegalArgumentException, ...)
+            throw new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e, e);
         }
         if (wanted != null) {
             for (String w : wanted) {

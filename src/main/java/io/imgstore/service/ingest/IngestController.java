@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.format.ExtraDataTooLargeException;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.InvalidImageException;
@@ -25,6 +26,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriUtils;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The write endpoints: create a store, push frames (a stream of records, or one image), add extra
@@ -40,6 +44,7 @@ public class IngestController {
     /** After a malformed record, at most this much of the rest of the body is read (and dropped) so that the
      * client, still sending, gets to read the error rather than a reset connection. */
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+    private static final JsonMapper EXTRA_JSON = JsonMapper.builder().build();
 
     private final IngestSessions sessions;
     private final IngestProperties props;
@@ -97,55 +102,113 @@ public class IngestController {
         }
     }
 
-    /** Single-frame form, for curl: an image (png/jpeg) or raw pixels as the body. */
+    /**
+     * Single-frame form, for curl: an image (png/jpeg) or raw pixels as the body. {@code X-Frame-Number} must be an
+     * integer that fits int64 and {@code X-Frame-Time} a finite number (400 {@code malformed-record} otherwise).
+     * The body is bounded (raw: exactly one frame; png/jpeg: {@code max-payload-bytes} and {@code max-frame-bytes})
+     * and counted against the buffer budget before it is read.
+     */
     @PostMapping(path = "/stores/{id}/frames",
             consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<?> pushOne(@PathVariable String id,
-                                     @RequestHeader(name = "X-Frame-Number", required = false) Long frameNumber,
-                                     @RequestHeader(name = "X-Frame-Time", required = false) Double frameTime,
+                                     @RequestHeader(name = "X-Frame-Number", required = false) String frameNumber,
+                                     @RequestHeader(name = "X-Frame-Time", required = false) String frameTime,
                                      HttpServletRequest request) throws IOException, InterruptedException {
         WriterSession session = sessions.session(id);
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 16,
-                props.maxPayloadBytes() + 1));
-        if (body.length > props.maxPayloadBytes()) {
-            throw new InvalidImageException("frame body larger than imgstore.ingest.max-payload-bytes");
-        }
+        Long number = frameNumber == null || frameNumber.isBlank() ? null
+                : RecordDecoder.frameNumber(frameNumber, "X-Frame-Number: ");
+        double time = frameTime == null || frameTime.isBlank() ? System.currentTimeMillis() / 1000.0
+                : RecordDecoder.frameTime(frameTime, "X-Frame-Time: ");
         StoreSpec spec = session.spec();
         int[] shape = spec.imgshape();
         int channels = shape.length == 3 ? 3 : 1;
-        Image image;
-        if (MediaType.APPLICATION_OCTET_STREAM.isCompatibleWith(MediaType.parseMediaType(request.getContentType()))) {
-            image = new Image(shape[0], shape[1], channels, spec.pixelType(), body);
-        } else {
-            try {
-                image = ImageCodec.decode(body, channels == 3);
-            } catch (ImgStoreException e) {
-                throw new InvalidImageException("cannot decode the image: " + e.getMessage());
-            }
-            if (image.height() != shape[0] || image.width() != shape[1] || image.pixelType() != spec.pixelType()) {
-                throw new InvalidImageException("image is " + java.util.Arrays.toString(image.shape()) + " "
-                        + image.pixelType().dtype() + ", the store's frames are " + java.util.Arrays.toString(shape)
-                        + " " + spec.pixelType().dtype());
-            }
+        long frameBytes;
+        try {
+            frameBytes = RecordDecoder.frameBytes(shape, spec.pixelType());
+        } catch (ArithmeticException e) {
+            frameBytes = Long.MAX_VALUE;
         }
-        long number = frameNumber != null ? frameNumber : session.frameCount();
-        double time = frameTime != null ? frameTime : System.currentTimeMillis() / 1000.0;
-        try (WriterSession.Stream stream = session.openStream("POST from " + request.getRemoteAddr(), null)) {
-            long held = sessions.budget().acquire(body.length); // given back by the writer (or by submit on failure)
-            stream.submit(new FrameRecord(number, time, null, image, held));
-            long n = stream.drain();
-            if (stream.failure() != null) {
-                return writeFailure(stream.failure(), stream, session);
+        if (frameBytes > props.maxFrameBytes()) {
+            throw new MalformedRecordException("the store's frames (" + java.util.Arrays.toString(shape) + " "
+                    + spec.pixelType().dtype() + ") are larger than imgstore.ingest.max-frame-bytes ("
+                    + props.maxFrameBytes() + ")");
+        }
+        boolean raw = MediaType.APPLICATION_OCTET_STREAM.isCompatibleWith(MediaType.parseMediaType(request.getContentType()));
+        long limit = raw ? frameBytes : Math.min(props.maxPayloadBytes(), props.maxFrameBytes());
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            throw new MalformedRecordException(raw ? "raw frame body has " + declared + " bytes, a frame of shape "
+                    + java.util.Arrays.toString(shape) + " " + spec.pixelType().dtype() + " has " + frameBytes
+                    : "frame body has " + declared + " bytes, more than " + limitName(limit) + " (" + limit + ")");
+        }
+        // reserved before anything is read: the body (at most `limit`) plus, for png/jpeg, the decoded frame
+        long held = sessions.budget().acquire((declared >= 0 ? declared : limit) + (raw ? 0 : frameBytes));
+        boolean submitted = false;
+        try {
+            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+            Image image;
+            if (raw) {
+                if (body.length != frameBytes) {
+                    throw new MalformedRecordException("raw frame body has " + (body.length > limit ? "more than " + limit
+                            : String.valueOf(body.length)) + " bytes, a frame of shape " + java.util.Arrays.toString(shape)
+                            + " " + spec.pixelType().dtype() + " has " + frameBytes);
+                }
+                image = new Image(shape[0], shape[1], channels, spec.pixelType(), body);
+            } else {
+                if (body.length > limit) {
+                    throw new MalformedRecordException("frame body larger than " + limitName(limit) + " (" + limit + ")");
+                }
+                int[] wh = io.imgstore.format.codec.EncodedImages.dimensions(body);
+                if (wh == null) {
+                    throw new InvalidImageException("the body is not a png or jpeg image");
+                }
+                if (wh[0] != shape[1] || wh[1] != shape[0]) {
+                    throw new InvalidImageException("image is " + wh[0] + "x" + wh[1] + " (width x height), the store's"
+                            + " frames are " + shape[1] + "x" + shape[0]);
+                }
+                try {
+                    image = ImageCodec.decode(body, channels == 3);
+                } catch (ImgStoreException e) {
+                    throw new InvalidImageException("cannot decode the image: " + e.getMessage());
+                }
+                if (image.height() != shape[0] || image.width() != shape[1] || image.pixelType() != spec.pixelType()) {
+                    throw new InvalidImageException("image is " + java.util.Arrays.toString(image.shape()) + " "
+                            + image.pixelType().dtype() + ", the store's frames are " + java.util.Arrays.toString(shape)
+                            + " " + spec.pixelType().dtype());
+                }
             }
-            return ResponseEntity.ok(written(n, session));
+            try (WriterSession.Stream stream = session.openStream("POST from " + request.getRemoteAddr(), null)) {
+                long n0 = number != null ? number : session.frameCount();
+                submitted = true; // from here the writer (or submit on failure) gives the budget back
+                stream.submit(new FrameRecord(n0, time, null, image, held));
+                long n = stream.drain();
+                if (stream.failure() != null) {
+                    return writeFailure(stream.failure(), stream, session);
+                }
+                return ResponseEntity.ok(written(n, session));
+            }
+        } finally {
+            if (!submitted) {
+                sessions.budget().release(held);
+            }
         }
     }
 
+    private String limitName(long limit) {
+        return limit == props.maxFrameBytes() ? "imgstore.ingest.max-frame-bytes" : "imgstore.ingest.max-payload-bytes";
+    }
+
+    /**
+     * {@code add_extra_data} for the most recent frame. The body is read up to
+     * {@code imgstore.ingest.max-extra-data-bytes} and no further: a larger one gets 413.
+     */
     @PostMapping(path = "/stores/{id}/extra-data", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public Map<String, Object> extraData(@PathVariable String id, @RequestBody Map<String, Object> data) {
+    public Map<String, Object> extraData(@PathVariable String id, HttpServletRequest request) throws IOException {
         WriterSession session = sessions.session(id);
+        Map<String, Object> data = readExtraData(request.getInputStream(), request.getContentLengthLong(),
+                props.maxExtraDataBytes());
         if (session.frameCount() == 0) {
             throw new InvalidImageException("extra data belongs to the most recent frame: add a frame first");
         }
@@ -153,6 +216,31 @@ public class IngestController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("frame_count", session.frameCount());
         return out;
+    }
+
+    /** A JSON object of at most {@code limit} bytes, read no further than {@code limit + 1} bytes. */
+    static Map<String, Object> readExtraData(InputStream in, long contentLength, long limit) throws IOException {
+        if (contentLength > limit) {
+            throw new ExtraDataTooLargeException("extra data of " + contentLength + " bytes is larger than "
+                    + "imgstore.ingest.max-extra-data-bytes (" + limit + ")");
+        }
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+        if (body.length > limit) {
+            throw new ExtraDataTooLargeException("extra data is larger than imgstore.ingest.max-extra-data-bytes ("
+                    + limit + ")");
+        }
+        JsonNode node;
+        try {
+            node = EXTRA_JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new InvalidImageException("extra data is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidImageException("extra data must be a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = EXTRA_JSON.convertValue(node, Map.class);
+        return data;
     }
 
     @PostMapping(path = "/stores/{id}/close", produces = MediaType.APPLICATION_JSON_VALUE)

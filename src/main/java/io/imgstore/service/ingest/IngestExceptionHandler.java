@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.format.ExtraDataTooLargeException;
 import io.imgstore.service.web.ApiProblems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -16,6 +17,11 @@ public class IngestExceptionHandler {
     @ExceptionHandler(StoreClosedException.class)
     ProblemDetail closed(StoreClosedException e) {
         return ApiProblems.problem(HttpStatus.CONFLICT, "store-closed", e.getMessage());
+    }
+
+    @ExceptionHandler(ExtraDataTooLargeException.class)
+    ProblemDetail tooLarge(ExtraDataTooLargeException e) {
+        return ApiProblems.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", e.getMessage());
     }
 
     @ExceptionHandler(MalformedRecordException.class)

@@ -22,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  * @param recoverOnStart   on start, reopen stores left open ({@code .lock}) by a killed server and keep them open
  * @param liveMaxFps       most frames a second pushed to each {@code /live} watcher (newest frame wins)
  * @param liveJpegQuality  JPEG quality of live frames and of {@code /frames/latest?format=jpeg}
+ * @param maxFrameBytes    largest raw frame (height x width x channels x bytes per sample): stores with larger
+ *                         frames are refused at {@code POST /stores}, records with a longer payload are malformed
+ * @param maxExtraDataBytes largest extra-data object of one request ({@code POST /stores/{id}/extra-data}, a
+ *                         WebSocket {@code {"extra": ...}} message or a record's {@code "extra"}), as JSON
+ * @param maxExtraDataBytesPerChunk largest {@code .extra.json} of one chunk; extra data beyond it is refused
  */
 @Validated
 @ConfigurationProperties("imgstore.ingest")
@@ -36,7 +41,17 @@ public record IngestProperties(
         @NotNull Duration syncInterval,
         Boolean recoverOnStart,
         @Min(1) @Max(120) int liveMaxFps,
-        @Min(1) @Max(100) int liveJpegQuality) {
+        @Min(1) @Max(100) int liveJpegQuality,
+        @Min(1) @Max(Integer.MAX_VALUE - 16) long maxFrameBytes,
+        @Min(1) long maxExtraDataBytes,
+        @Min(1) long maxExtraDataBytesPerChunk) {
+
+    /** Default of {@link #maxFrameBytes}: 256 MiB (e.g. 8192 x 8192 x 3 uint16 is 384 MiB, refused). */
+    public static final long DEFAULT_MAX_FRAME_BYTES = 256L * 1024 * 1024;
+    /** Default of {@link #maxExtraDataBytes}: 1 MiB. */
+    public static final long DEFAULT_MAX_EXTRA_DATA_BYTES = 1024L * 1024;
+    /** Default of {@link #maxExtraDataBytesPerChunk}: 64 MiB. */
+    public static final long DEFAULT_MAX_EXTRA_DATA_BYTES_PER_CHUNK = 64L * 1024 * 1024;
 
     public IngestProperties {
         token = token == null || token.isBlank() ? null : token.strip();
@@ -48,11 +63,15 @@ public record IngestProperties(
         recoverOnStart = recoverOnStart == null ? Boolean.TRUE : recoverOnStart;
         liveMaxFps = liveMaxFps == 0 ? 10 : liveMaxFps;
         liveJpegQuality = liveJpegQuality == 0 ? 80 : liveJpegQuality;
+        maxFrameBytes = maxFrameBytes == 0 ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes;
+        maxExtraDataBytes = maxExtraDataBytes == 0 ? DEFAULT_MAX_EXTRA_DATA_BYTES : maxExtraDataBytes;
+        maxExtraDataBytesPerChunk = maxExtraDataBytesPerChunk == 0 ? DEFAULT_MAX_EXTRA_DATA_BYTES_PER_CHUNK
+                : maxExtraDataBytesPerChunk;
     }
 
     /** Defaults, for tests and tools. */
     public static IngestProperties defaults() {
-        return new IngestProperties(null, false, false, 0, 0, 0, 0, null, null, 0, 0);
+        return new IngestProperties(null, false, false, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0);
     }
 
     public boolean tokenRequired() {

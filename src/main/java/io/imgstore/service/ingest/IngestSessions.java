@@ -101,7 +101,7 @@ public class IngestSessions implements SmartInitializingSingleton {
      */
     public WriterSession create(CreateStoreRequest req) {
         Path dir = catalog.newStoreDir(req.path());
-        StoreSpec spec = specOf(req);
+        StoreSpec spec = specOf(req, props.maxFrameBytes());
         for (Path p = dir; p != null && p.startsWith(catalog.root()) && !p.equals(catalog.root()); p = p.getParent()) {
             if (ImgStore.isStore(p)) {
                 throw new StoreExistsException(p.equals(dir) ? "a store already exists at " + req.path()
@@ -126,6 +126,14 @@ public class IngestSessions implements SmartInitializingSingleton {
     }
 
     static StoreSpec specOf(CreateStoreRequest req) {
+        return specOf(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /**
+     * The spec of a new store; frames larger than {@code maxFrameBytes} (h x w x channels x bytes per
+     * sample, computed without overflow) are refused before anything is created or allocated.
+     */
+    static StoreSpec specOf(CreateStoreRequest req, long maxFrameBytes) {
         if (req.format() == null || req.format().isBlank()) {
             throw new UnsupportedFormatException("format is required, e.g. \"avc1/mp4\" or \"npy\"");
         }
@@ -153,10 +161,22 @@ public class IngestSessions implements SmartInitializingSingleton {
         if (shape[0] > 65536 || shape[1] > 65536 || (long) shape[0] * shape[1] > 268_435_456L) {
             throw new InvalidImageException("imgshape too large: " + java.util.Arrays.toString(shape));
         }
+        long frameBytes;
+        try {
+            frameBytes = RecordDecoder.frameBytes(shape, type);
+        } catch (ArithmeticException e) {
+            frameBytes = Long.MAX_VALUE;
+        }
+        if (frameBytes > maxFrameBytes) {
+            throw new InvalidImageException("a frame of imgshape " + java.util.Arrays.toString(shape) + " "
+                    + type.dtype() + " has " + (frameBytes == Long.MAX_VALUE ? "too many" : String.valueOf(frameBytes))
+                    + " bytes, more than imgstore.ingest.max-frame-bytes (" + maxFrameBytes + ")");
+        }
         return spec;
     }
 
     private WriterSession newSession(String id, Path dir, ImgStoreWriter w) {
+        w.setMaxExtraDataBytesPerChunk(props.maxExtraDataBytesPerChunk());
         return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w,
                 props.queueFrames(), budget, s -> registry.invalidate(s.id()));
     }

@@ -139,6 +139,13 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         if (st == null) {
             return;
         }
+        long limit = sessions.properties().maxExtraDataBytes();
+        if (message.getPayloadLength() > limit) {
+            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                    "text message of " + message.getPayloadLength() + " characters is larger than "
+                            + "imgstore.ingest.max-extra-data-bytes (" + limit + "); dropped", null));
+            return;
+        }
         JsonNode cmd;
         try {
             cmd = WsMessages.JSON.readTree(message.getPayload());
@@ -169,6 +176,9 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
                 WsMessages.sendQuietly(st.out, WsMessages.json(Map.of("closed", true, "frame_count", n)));
                 st.out.close(CloseStatus.NORMAL);
             }
+        } catch (io.imgstore.format.ExtraDataTooLargeException e) {
+            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                    e.getMessage(), null));
         } catch (InvalidImageException e) {
             WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(),
                     null));

@@ -33,6 +33,7 @@ public final class RecordDecoder {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] EMPTY = new byte[0];
 
     private enum State { LENGTH, HEADER, PAYLOAD }
 
@@ -40,9 +41,13 @@ public final class RecordDecoder {
     private final int width;
     private final int channels;
     private final PixelType pixelType;
+    private final int[] imgshape;
+    /** Bytes of one raw frame, or -1 when that overflows a long (such a store can take no frame). */
     private final long rawBytes;
     private final int maxHeaderBytes;
     private final long maxPayloadBytes;
+    private final long maxFrameBytes;
+    private final long maxExtraDataBytes;
     private final BufferBudget budget;
 
     private State state = State.LENGTH;
@@ -58,16 +63,118 @@ public final class RecordDecoder {
     private String payloadKind;
     private long held;
 
+    /** A decoder with the limits of {@code props} ({@code max-header-bytes}, {@code max-payload-bytes},
+     * {@code max-frame-bytes}, {@code max-extra-data-bytes}). */
+    public RecordDecoder(int[] imgshape, PixelType pixelType, IngestProperties props, BufferBudget budget) {
+        this(imgshape, pixelType, props.maxHeaderBytes(), props.maxPayloadBytes(), props.maxFrameBytes(),
+                props.maxExtraDataBytes(), budget);
+    }
+
+    /** A decoder with the default {@code max-frame-bytes} and {@code max-extra-data-bytes}. */
     public RecordDecoder(int[] imgshape, PixelType pixelType, int maxHeaderBytes, long maxPayloadBytes,
                          BufferBudget budget) {
+        this(imgshape, pixelType, maxHeaderBytes, maxPayloadBytes, IngestProperties.DEFAULT_MAX_FRAME_BYTES,
+                IngestProperties.DEFAULT_MAX_EXTRA_DATA_BYTES, budget);
+    }
+
+    public RecordDecoder(int[] imgshape, PixelType pixelType, int maxHeaderBytes, long maxPayloadBytes,
+                         long maxFrameBytes, long maxExtraDataBytes, BufferBudget budget) {
+        this.imgshape = imgshape.clone();
         this.height = imgshape[0];
         this.width = imgshape[1];
         this.channels = imgshape.length == 3 ? imgshape[2] : 1;
         this.pixelType = pixelType;
-        this.rawBytes = (long) height * width * channels * pixelType.bytes();
+        this.rawBytes = frameBytesOrMinusOne(imgshape, pixelType);
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxExtraDataBytes = maxExtraDataBytes;
         this.budget = budget;
+    }
+
+    /**
+     * Bytes of one raw frame of this shape and dtype (h x w x channels x bytes per sample), computed
+     * without overflow.
+     *
+     * @throws ArithmeticException when it does not fit a long
+     */
+    public static long frameBytes(int[] imgshape, PixelType pixelType) {
+        long n = pixelType.bytes();
+        for (int d : imgshape) {
+            if (d < 0) {
+                throw new ArithmeticException("negative dimension " + d);
+            }
+            n = Math.multiplyExact(n, (long) d);
+        }
+        return n;
+    }
+
+    private static long frameBytesOrMinusOne(int[] imgshape, PixelType pixelType) {
+        try {
+            return frameBytes(imgshape, pixelType);
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * A {@code frame_number}: an integer that fits int64 (a JSON integer, or a float with an integral
+     * value in range, e.g. {@code 5.0}); anything else is malformed.
+     */
+    static long frameNumber(JsonNode fn, String where) {
+        if (fn != null && fn.isIntegralNumber() && fn.canConvertToLong()) {
+            return fn.longValue();
+        }
+        if (fn != null && fn.isNumber() && !fn.isIntegralNumber()) {
+            double d = fn.doubleValue();
+            if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+                return (long) d;
+            }
+        }
+        throw new MalformedRecordException(where + "\"frame_number\" must be an integer that fits int64, got "
+                + abbreviate(fn));
+    }
+
+    /** A {@code frame_number} given as text (e.g. the {@code X-Frame-Number} header). */
+    public static long frameNumber(String text, String where) {
+        try {
+            return new java.math.BigDecimal(text.strip()).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new MalformedRecordException(where + "frame number must be an integer that fits int64, got '"
+                    + abbreviate(text) + "'");
+        }
+    }
+
+    /** A {@code frame_time}: a finite number (NaN, infinities and values beyond a double are malformed). */
+    static double frameTime(JsonNode ft, String where) {
+        if (ft != null && ft.isNumber()) {
+            double d = ft.doubleValue();
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        }
+        throw new MalformedRecordException(where + "\"frame_time\" must be a finite number (seconds), got "
+                + abbreviate(ft));
+    }
+
+    /** A {@code frame_time} given as text (e.g. the {@code X-Frame-Time} header). */
+    public static double frameTime(String text, String where) {
+        double d;
+        try {
+            d = new java.math.BigDecimal(text.strip()).doubleValue();
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!Double.isFinite(d)) {
+            throw new MalformedRecordException(where + "frame time must be a finite number (seconds), got '"
+                    + abbreviate(text) + "'");
+        }
+        return d;
+    }
+
+    private static String abbreviate(Object o) {
+        String t = String.valueOf(o);
+        return t.length() > 40 ? t.substring(0, 40) + "..." : t;
     }
 
     /** Size of one raw frame record's payload. */
@@ -150,21 +257,29 @@ public final class RecordDecoder {
                 filled = 0;
             }
             case HEADER -> {
+                // parseHeader bounds the payload (and the decoded frame) by max-frame-bytes and
+                // max-payload-bytes; the budget is reserved before the payload array is allocated
                 long payload = parseHeader(target);
-                held = budget.acquire(Math.max(payload, rawBytes));
+                long reserve = payloadKind.equals("raw") ? rawBytes : payload + rawBytes;
+                target = EMPTY;
+                held = budget.acquire(reserve);
                 state = State.PAYLOAD;
                 target = new byte[(int) payload];
                 filled = 0;
-                if (payload == 0) {
-                    throw new MalformedRecordException("record " + records + ": empty payload");
-                }
             }
             case PAYLOAD -> {
                 byte[] payload = target;
                 state = State.LENGTH;
                 target = new byte[4];
                 filled = 0;
-                Image image = toImage(payload);
+                Image image;
+                try {
+                    image = toImage(payload);
+                } catch (RuntimeException e) {
+                    budget.release(held);
+                    held = 0;
+                    throw e;
+                }
                 FrameRecord r = new FrameRecord(frameNumber, frameTime, extra, image, held);
                 held = 0;
                 records++;
@@ -186,58 +301,116 @@ public final class RecordDecoder {
         if (h == null || !h.isObject()) {
             throw new MalformedRecordException("record " + records + ": header must be a JSON object");
         }
-        JsonNode fn = h.get("frame_number");
-        if (fn == null || !fn.isNumber() || (!fn.isIntegralNumber() && fn.asDouble() != Math.rint(fn.asDouble()))) {
-            throw new MalformedRecordException("record " + records + ": header needs an integer \"frame_number\"");
-        }
-        frameNumber = fn.asLong();
+        String where = "record " + records + ": ";
+        frameNumber = frameNumber(h.get("frame_number"), where);
         JsonNode ft = h.get("frame_time");
-        if (ft == null || ft.isNull()) {
-            frameTime = System.currentTimeMillis() / 1000.0;
-        } else if (ft.isNumber()) {
-            frameTime = ft.asDouble();
-        } else {
-            throw new MalformedRecordException("record " + records + ": \"frame_time\" must be a number");
-        }
+        frameTime = ft == null || ft.isNull() ? System.currentTimeMillis() / 1000.0 : frameTime(ft, where);
         JsonNode ex = h.get("extra");
         if (ex == null || ex.isNull()) {
             extra = null;
         } else if (ex.isObject()) {
+            if (bytes.length > maxExtraDataBytes) {
+                long size = JSON.writeValueAsBytes(ex).length;
+                if (size > maxExtraDataBytes) {
+                    throw new MalformedRecordException(where + "\"extra\" has " + size + " bytes of JSON, more than "
+                            + "imgstore.ingest.max-extra-data-bytes (" + maxExtraDataBytes + ")");
+                }
+            }
             @SuppressWarnings("unchecked")
             Map<String, Object> m = JSON.convertValue(ex, Map.class);
             extra = m;
         } else {
-            throw new MalformedRecordException("record " + records + ": \"extra\" must be a JSON object");
+            throw new MalformedRecordException(where + "\"extra\" must be a JSON object");
         }
         JsonNode kind = h.get("payload");
+        if (kind != null && !kind.isNull() && !kind.isString()) {
+            throw new MalformedRecordException(where + "\"payload\" must be a string (raw, png or jpeg)");
+        }
         payloadKind = kind == null || kind.isNull() ? "raw" : kind.asString().toLowerCase(Locale.ROOT);
+        if (rawBytes < 0 || rawBytes > maxFrameBytes) {
+            throw new MalformedRecordException(where + "the store's frames (" + shapeText() + " "
+                    + pixelType.dtype() + ") are larger than imgstore.ingest.max-frame-bytes (" + maxFrameBytes + ")");
+        }
         JsonNode lenNode = h.get("payload_length");
-        Long declared = lenNode == null || lenNode.isNull() ? null
-                : lenNode.isIntegralNumber() ? lenNode.asLong() : Long.valueOf(-1);
+        long declared;
+        if (lenNode == null || lenNode.isNull()) {
+            declared = -1;
+        } else if (lenNode.isIntegralNumber() && lenNode.canConvertToLong() && lenNode.longValue() >= 0) {
+            declared = lenNode.longValue();
+        } else {
+            throw new MalformedRecordException(where + "\"payload_length\" must be a non-negative integer, got "
+                    + abbreviate(lenNode));
+        }
+        long perRecord = Math.min(maxPayloadBytes, maxFrameBytes);
+        if (declared > perRecord) {
+            throw new MalformedRecordException(where + "payload_length " + declared + " is larger than "
+                    + (maxFrameBytes <= maxPayloadBytes ? "imgstore.ingest.max-frame-bytes (" + maxFrameBytes + ")"
+                    : "imgstore.ingest.max-payload-bytes (" + maxPayloadBytes + ")"));
+        }
         switch (payloadKind) {
             case "raw" -> {
-                if (declared != null && declared != rawBytes) {
-                    throw new MalformedRecordException("record " + records + ": payload_length " + declared
+                if (declared < 0) {
+                    throw new MalformedRecordException(where + "a raw record needs \"payload_length\" (" + rawBytes
+                            + " for frames of shape " + shapeText() + " " + pixelType.dtype() + ")");
+                }
+                JsonNode shape = h.get("shape");
+                if (shape != null && !shape.isNull() && !sameShape(shape)) {
+                    throw new MalformedRecordException(where + "shape " + abbreviate(shape) + " but the store's frames are "
+                            + shapeText());
+                }
+                if (declared != rawBytes) {
+                    throw new MalformedRecordException(where + "payload_length " + declared
                             + " but a raw frame of shape " + shapeText() + " " + pixelType.dtype() + " has "
                             + rawBytes + " bytes");
                 }
                 return rawBytes;
             }
             case "png", "jpeg", "jpg" -> {
-                if (declared == null || declared <= 0 || declared > maxPayloadBytes) {
-                    throw new MalformedRecordException("record " + records + ": a \"" + payloadKind
-                            + "\" payload needs \"payload_length\" between 1 and " + maxPayloadBytes);
+                if (declared <= 0) {
+                    throw new MalformedRecordException(where + "a \"" + payloadKind
+                            + "\" payload needs \"payload_length\" between 1 and " + perRecord);
                 }
                 return declared;
             }
-            default -> throw new MalformedRecordException("record " + records + ": unknown payload \""
-                    + payloadKind + "\" (raw, png or jpeg)");
+            default -> throw new MalformedRecordException(where + "unknown payload \""
+                    + abbreviate(payloadKind) + "\" (raw, png or jpeg)");
         }
+    }
+
+    private boolean sameShape(JsonNode shape) {
+        if (!shape.isArray()) {
+            return false;
+        }
+        // [h, w] and [h, w, 1] are the same gray frame
+        int[] expected = channels == 1 ? new int[] {height, width} : imgshape;
+        int n = shape.size() == 3 && channels == 1 && shape.get(2).isIntegralNumber() && shape.get(2).intValue() == 1
+                ? 2 : shape.size();
+        if (n != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Image toImage(byte[] payload) {
         if (payloadKind.equals("raw")) {
             return new Image(height, width, channels, pixelType, payload);
+        }
+        // only png or jpeg, of the store's size by their headers, reach the decoder: a small payload
+        // claiming a huge image (or another format OpenCV would also decode) is refused undecoded
+        int[] wh = io.imgstore.format.codec.EncodedImages.dimensions(payload);
+        if (wh == null) {
+            throw new MalformedRecordException("record " + records + ": the " + payloadKind
+                    + " payload is not a png or jpeg image");
+        }
+        if (wh[0] != width || wh[1] != height) {
+            throw new MalformedRecordException("record " + records + ": " + payloadKind + " image is " + wh[0] + "x"
+                    + wh[1] + " (width x height), the store's frames are " + width + "x" + height);
         }
         Image img;
         try {
@@ -255,6 +428,6 @@ public final class RecordDecoder {
     }
 
     private String shapeText() {
-        return channels == 1 ? "[" + height + ", " + width + "]" : "[" + height + ", " + width + ", 3]";
+        return Arrays.toString(imgshape);
     }
 }

@@ -143,8 +143,7 @@ public final class WriterSession {
 
     /** Makes a decoder for this store's frames. */
     public RecordDecoder decoder(IngestProperties props) {
-        return new RecordDecoder(spec.imgshape(), spec.pixelType(), props.maxHeaderBytes(), props.maxPayloadBytes(),
-                budget);
+        return new RecordDecoder(spec.imgshape(), spec.pixelType(), props, budget);
     }
 
     /**

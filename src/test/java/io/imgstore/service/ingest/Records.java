@@ -21,7 +21,7 @@ final class Records {
     /** A record with a raw barcode frame. */
     static byte[] raw(long number, double time, int h, int w, int channels, Map<String, Object> extra) {
         Image img = Barcode.draw(number, h, w, channels, PixelType.UINT8);
-        return record(header(number, time, extra, null, -1), img.data());
+        return record(header(number, time, extra, null, img.data().length), img.data());
     }
 
     static Map<String, Object> header(long number, double time, Map<String, Object> extra, String payload, long length) {

@@ -478,11 +478,12 @@ class ViewerBrowserTest {
     private void pushFrames(String id, int first, int count) throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int n = first; n < first + count; n++) {
-            byte[] header = ("{\"frame_number\":" + n + ",\"frame_time\":" + ViewerStores.time(n) + "}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] pixels = Barcode.draw(n, ViewerStores.H, ViewerStores.W, 1, io.imgstore.format.PixelType.UINT8).data();
+            byte[] header = ("{\"frame_number\":" + n + ",\"frame_time\":" + ViewerStores.time(n)
+                    + ",\"payload_length\":" + pixels.length + "}").getBytes(StandardCharsets.UTF_8);
             out.write(ByteBuffer.allocate(4).putInt(header.length).array());
             out.write(header);
-            out.write(Barcode.draw(n, ViewerStores.H, ViewerStores.W, 1, io.imgstore.format.PixelType.UINT8).data());
+            out.write(pixels);
         }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stores/" + id + "/frames"))
                 .header("Content-Type", "application/x-imgstore-frames")
