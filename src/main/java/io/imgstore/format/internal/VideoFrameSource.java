@@ -23,6 +23,7 @@ public final class VideoFrameSource implements FrameSource {
     private final String extension;
     private final boolean color;
     private final int maxIdle;
+    private final Confinement confinement;
     private final Deque<Pooled> idle = new ArrayDeque<>();
     private boolean closed;
 
@@ -30,6 +31,12 @@ public final class VideoFrameSource implements FrameSource {
     }
 
     public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle) {
+        this(baseDir, extension, color, maxIdle, Confinement.NONE);
+    }
+
+    /** As above; chunk files must really be under the confinement root. */
+    public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle, Confinement confinement) {
+        this.confinement = confinement;
         this.baseDir = baseDir;
         this.extension = extension;
         this.color = color;
@@ -80,7 +87,7 @@ public final class VideoFrameSource implements FrameSource {
                 return best;
             }
         }
-        Path file = chunkPath(baseDir, chunk, extension);
+        Path file = confinement.check(chunkPath(baseDir, chunk, extension), baseDir);
         if (!Files.isRegularFile(file)) {
             throw new CorruptStoreException("chunk file missing: " + file.getFileName());
         }
