@@ -118,20 +118,25 @@ public final class ImgStore implements AutoCloseable {
         this.createdUtc = created;
         this.timezoneLocal = tz;
 
-        List<ChunkIndex> indexes = new ArrayList<>();
-        for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
-            checkIndexFiles(c.getValue());
-            var idx = ChunkIndex.load(c.getKey(), c.getValue());
-            if (idx.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
-            } else {
-                indexes.add(idx.get());
-            }
-        }
-        this.index = new StoreIndex(indexes);
         FrameSource source = format.video()
                 ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders, confinement)
                 : new DirectoryFrameSource(baseDir, format, color);
+        List<ChunkIndex> indexes = new ArrayList<>();
+        try {
+            for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
+                checkIndexFiles(c.getValue());
+                var idx = ChunkIndex.load(c.getKey(), c.getValue());
+                if (idx.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
+                } else {
+                    indexes.add(readable(idx.get(), c.getValue(), source));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            source.close();
+            throw e;
+        }
+        this.index = new StoreIndex(indexes);
         this.frames = format.video() || !confinement.confines() ? source : new FrameSource() {
             @Override
             public Image read(int chunk, int position) {
@@ -144,6 +149,28 @@ public final class ImgStore implements AutoCloseable {
                 source.close();
             }
         };
+    }
+
+    /**
+     * The frames of a chunk a reader can get. A chunk still being written is indexed by its journal,
+     * which runs ahead of the video file (an mp4 fragment reaches the file when the next keyframe
+     * starts; mkv/avi buffer a little too): such an index is cut to the frames the demuxer sees in
+     * the file now, so every counted frame (count, frame_max, frame metadata) is readable. Frames
+     * appear once the file has them (the next open of the store). Chunks with a written index
+     * ({@code .npz}/{@code .yaml}) are complete and kept as they are.
+     */
+    private ChunkIndex readable(ChunkIndex idx, Path base, FrameSource source) {
+        if (!(source instanceof VideoFrameSource video) || idx.size() == 0
+                || Files.exists(base.resolveSibling(base.getFileName() + ".npz"))
+                || Files.exists(base.resolveSibling(base.getFileName() + ".yaml"))) {
+            return idx;
+        }
+        int visible = video.visibleFrames(idx.chunk());
+        if (visible >= idx.size()) {
+            return idx;
+        }
+        return new ChunkIndex(idx.chunk(), java.util.Arrays.copyOf(idx.frameNumbers(), visible),
+                java.util.Arrays.copyOf(idx.frameTimes(), visible));
     }
 
     /** The index files {@link ChunkIndex#load} may open for a chunk, checked against the confinement root. */

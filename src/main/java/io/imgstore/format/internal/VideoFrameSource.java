@@ -113,6 +113,26 @@ public final class VideoFrameSource implements FrameSource {
         }
     }
 
+    /**
+     * Frames the demuxer sees in the chunk file now (0 when it is missing or cannot be opened yet,
+     * e.g. an mp4 whose first fragment is not written). The decoder opened for this stays in the pool.
+     *
+     * @throws io.imgstore.format.FileOutsideRootException when the chunk file leads outside the root
+     */
+    public int visibleFrames(int chunk) {
+        Pooled p;
+        try {
+            p = borrow(chunk, 0);
+        } catch (io.imgstore.format.FileOutsideRootException e) {
+            throw e;
+        } catch (ImgStoreException e) {
+            return 0;
+        }
+        int n = p.reader().frameCount();
+        giveBack(p, true);
+        return n;
+    }
+
     /** Number of decoders currently open and idle (for tests and metrics). */
     public synchronized int idleDecoders() {
         return idle.size();
