@@ -161,4 +161,51 @@ class SlowUploadIntegrationTests {
         System.out.println("slow uploads: reads " + slowest.size() + ", slowest "
                 + slowest.stream().mapToLong(Long::longValue).max().orElse(0) + " ms, refused " + valve.rejected());
     }
+
+    @Test
+    void aTricklingUploadEndsWith408AndKeepsItsCompleteFrames() throws Exception {
+        String id = create("slow/kept");
+        byte[] two = Records.frames(0, 2, 24, 32, 1);
+        byte[] third = Records.frames(2, 3, 24, 32, 1);
+        try (Socket s = new Socket("localhost", port)) {
+            s.setSoTimeout(20_000);
+            OutputStream o = s.getOutputStream();
+            o.write(("POST /stores/" + id + "/frames HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + IngestController.FRAMES + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(two.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            o.write(two);
+            o.write(("\r\n" + Integer.toHexString(third.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            StringBuilder response = new StringBuilder();
+            InputStream in = s.getInputStream();
+            s.setSoTimeout(200);
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            int i = 0;
+            while (System.nanoTime() < end && !response.toString().contains("frames_accepted")) {
+                try {
+                    o.write(third[i++ % (third.length - 1)]);
+                    o.flush();
+                } catch (IOException closed) {
+                    // the server ended it
+                }
+                try {
+                    byte[] buf = new byte[4096];
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    response.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                } catch (java.net.SocketTimeoutException nothingYet) {
+                    // keep trickling
+                }
+            }
+            assertThat(response.toString()).startsWith("HTTP/1.1 408").contains("/problems/upload-too-slow")
+                    .contains("\"frames_accepted\":2");
+        }
+        HttpResponse<String> summary = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
+        assertThat(summary.body()).contains("\"frame_count\":2");
+    }
 }
