@@ -59,9 +59,10 @@ final class UploadLimitValve extends ValveBase {
         }
         try {
             getNext().invoke(request, response);
-            if (response.getStatus() >= 400) {
-                // an upload that failed may not have been read to its end: close the connection rather
-                // than let Tomcat drain a (slow) body on this thread after the permit is returned
+            if (response.getStatus() >= 400 && "close".equalsIgnoreCase(response.getHeader("Connection"))) {
+                // an upload that failed may not have been read to its end, and its client was told the
+                // connection closes (UploadRateFilter): close it rather than let Tomcat drain a (slow)
+                // body on this thread after the permit is returned
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
             }
         } finally {

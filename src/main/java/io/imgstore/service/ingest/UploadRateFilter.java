@@ -29,13 +29,13 @@ final class UploadRateFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return windowNanos <= 0 || !UploadLimitValve.isUpload(request.getMethod(), request.getRequestURI());
+        return !UploadLimitValve.isUpload(request.getMethod(), request.getRequestURI());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new HttpServletRequestWrapper(request) {
+        HttpServletRequest req = windowNanos <= 0 ? request : new HttpServletRequestWrapper(request) {
             private ServletInputStream wrapped;
 
             @Override
@@ -45,7 +45,43 @@ final class UploadRateFilter extends OncePerRequestFilter {
                 }
                 return wrapped;
             }
-        }, response);
+        };
+        chain.doFilter(req, new ClosingOnError(response));
+    }
+
+    /**
+     * An upload answered with an error may not have been read to its end: its response says
+     * {@code Connection: close} (set with the status, before anything is sent), and
+     * {@link UploadLimitValve} then has Tomcat close the connection instead of draining the body.
+     */
+    static final class ClosingOnError extends jakarta.servlet.http.HttpServletResponseWrapper {
+        ClosingOnError(HttpServletResponse response) {
+            super(response);
+        }
+
+        private void close(int sc) {
+            if (sc >= 400 && !isCommitted()) {
+                setHeader("Connection", "close");
+            }
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            close(sc);
+            super.setStatus(sc);
+        }
+
+        @Override
+        public void sendError(int sc) throws IOException {
+            close(sc);
+            super.sendError(sc);
+        }
+
+        @Override
+        public void sendError(int sc, String msg) throws IOException {
+            close(sc);
+            super.sendError(sc, msg);
+        }
     }
 
     /** Counts bytes per window; checked after every read, so a trickle is caught within a window. */
