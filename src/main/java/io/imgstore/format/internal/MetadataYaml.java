@@ -84,18 +84,30 @@ public final class MetadataYaml {
         return "invalid YAML (" + e.getClass().getSimpleName() + ")";
     }
 
+    private static final java.util.Set<String> SENSITIVE_BEFORE = java.util.Set.of(
+            "alias", "anchor", "tag", "handle", "character", "for", "directive", "name", "key", "value");
+
     private static String kind(String problem) {
         if (problem == null) {
             return "invalid YAML";
         }
-        // only the leading plain words ("mapping values are not allowed here", "expected <block end>, but
-        // found"): anything quoted, a tag, an alias or an anchor name could come from the file
-        java.util.regex.Matcher words = java.util.regex.Pattern.compile("^[A-Za-z ,<>()-]*").matcher(problem);
-        String k = words.find() ? words.group().strip() : "";
-        if (k.isEmpty()) {
-            k = "invalid YAML";
+        // only the leading plain lowercase words ("mapping values are not allowed here", "expected
+        // <block end>, but found"), and nothing after a word that introduces a name from the file
+        // (alias, anchor, tag, ...): anything quoted or named there could come from the file
+        StringBuilder k = new StringBuilder();
+        for (String word : problem.split(" ")) {
+            if (!word.matches("[a-z,<>()-]+")) {
+                break;
+            }
+            k.append(k.length() == 0 ? "" : " ").append(word);
+            if (SENSITIVE_BEFORE.contains(word.replace(",", ""))) {
+                break;
+            }
         }
-        return k.length() > 80 ? k.substring(0, 80) + "…" : k.strip();
+        if (k.length() == 0) {
+            return "invalid YAML";
+        }
+        return k.length() > 80 ? k.substring(0, 80) + "…" : k.toString();
     }
 
     /** Writes atomically (temporary file, then move). */
