@@ -61,6 +61,8 @@ public final class ImgStore implements AutoCloseable {
     private final FrameSource frames;
     private final boolean color;
     private final Confinement confinement;
+    /** Wall clock at open, ns since the epoch (compared with file modification times). */
+    private final long openedAtNanos = System.currentTimeMillis() * 1_000_000L;
     private int cursor = -1;
     private volatile boolean closed;
 
@@ -452,6 +454,30 @@ public final class ImgStore implements AutoCloseable {
      * equal files. Hex, 16 digits.
      */
     public String fingerprint(long frameIndex) {
+        long h = 0xcbf29ce484222325L;
+        for (long[] a : attributes(frameIndex)) {
+            h = mix(mix(h, a[0]), a[1]);
+        }
+        return String.format("%016x", h);
+    }
+
+    /**
+     * True when one of the files a frame is read from ({@link #fingerprint}) was modified after, or
+     * less than a second before, this reader was opened: the reader may hold an older state of it
+     * (indexes, a decoder's frame table), so a cache should reopen the store before serving it.
+     */
+    public boolean filesChangedSinceOpen(long frameIndex) {
+        long limit = openedAtNanos - 1_000_000_000L;
+        for (long[] a : attributes(frameIndex)) {
+            if (a[1] >= limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {size, mtime in ns since the epoch} of each file a frame is read from; -1 for absent files. */
+    private List<long[]> attributes(long frameIndex) {
         if (frameIndex < 0 || frameIndex >= index.frameCount()) {
             throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
         }
@@ -470,7 +496,7 @@ public final class ImgStore implements AutoCloseable {
         for (String suffix : new String[] {".npz", ".yaml", Journal.SUFFIX}) {
             files.add(base.resolveSibling(base.getFileName() + suffix));
         }
-        long h = 0xcbf29ce484222325L;
+        List<long[]> out = new ArrayList<>(files.size());
         for (Path f : files) {
             long size = -1;
             long mtime = -1;
@@ -481,11 +507,10 @@ public final class ImgStore implements AutoCloseable {
             } catch (IOException e) {
                 // absent: part of the fingerprint too
             }
-            h = mix(mix(h, size), mtime);
+            out.add(new long[] {size, mtime});
         }
-        return String.format("%016x", h);
+        return out;
     }
-
     private static long mix(long h, long v) {
         h ^= v;
         h *= 0x100000001b3L;

@@ -46,13 +46,24 @@ class FrameService {
             ImgStore store = lease.store();
             FrameInfo info = lookup.locate(store, selector);
             boolean immutable = !beingWritten(lease.entry());
+            if (immutable && store.filesChangedSinceOpen(info.frameIndex())) {
+                // a file of this frame changed since the reader was opened (a chunk rewritten in
+                // place): reopen, so the body served matches the ETag made from the files now
+                lease.close();
+                registry.invalidate(storeId);
+                lease = registry.lease(storeId);
+                store = lease.store();
+                info = lookup.locate(store, selector);
+            }
             String etag = immutable ? etag(store, lease.entry(), info, representation) : null;
             if (etag != null && ETags.matches(ifNoneMatch, etag)) {
                 return new ServedFrame(info, etag, true, representation.mediaType(), null);
             }
             handedOver = true;
+            ImgStore reader = store;
+            long frameIndex = info.frameIndex();
             byte[] body = workers.call(() -> {
-                Image decoded = store.getFrameByIndex(info.frameIndex()).image();
+                Image decoded = reader.getFrameByIndex(frameIndex).image();
                 return encoder.encode(converter.convert(decoded, representation), representation);
             }, lease::close);
             return new ServedFrame(info, etag, immutable, representation.mediaType(), body);

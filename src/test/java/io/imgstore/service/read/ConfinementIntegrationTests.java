@@ -218,5 +218,8 @@ class ConfinementIntegrationTests extends ReadIntegrationTestBase {
         Files.write(frame1, bytes);
         Files.setLastModifiedTime(frame1, FileTime.fromMillis(Files.getLastModifiedTime(frame1).toMillis() + 5000));
         assertThat(etag(COPY_A, 1)).isNotEqualTo(before);
+        // and the body served under the new tag is the new content (the open reader was refreshed)
+        byte[] served = http.get("/stores/" + id(COPY_A) + "/frames/by-index/1?format=npy").body();
+        assertThat(served[served.length - 1]).isEqualTo(bytes[bytes.length - 1]);
     }
 }
