@@ -22,7 +22,8 @@ public class IngestTomcatConfig {
     private static final Logger LOG = LoggerFactory.getLogger(IngestTomcatConfig.class);
 
     @Bean
-    UploadLimitValve uploadLimitValve(UploadLimitProperties props, Environment env) {
+    UploadLimitValve uploadLimitValve(UploadLimitProperties props, Environment env,
+                                      io.micrometer.core.instrument.MeterRegistry meters) {
         int threads = env.getProperty("server.tomcat.threads.max", Integer.class, 200);
         int cap = Math.max(1, threads * 3 / 4);
         int permits = Math.min(props.maxConcurrentUploads(), cap);
@@ -30,7 +31,12 @@ public class IngestTomcatConfig {
             LOG.warn("imgstore.ingest.max-concurrent-uploads={} leaves too few of the {} request threads for reads; using {}",
                     props.maxConcurrentUploads(), threads, permits);
         }
-        return new UploadLimitValve(permits);
+        UploadLimitValve valve = new UploadLimitValve(permits);
+        io.micrometer.core.instrument.Gauge.builder("imgstore.ingest.uploads.active", valve, UploadLimitValve::inUse)
+                .description("HTTP uploads being processed (at most max-concurrent-uploads)").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("imgstore.ingest.uploads.rejected", valve,
+                UploadLimitValve::rejected).description("HTTP uploads refused with 503 (too many at once)").register(meters);
+        return valve;
     }
 
     @Bean
