@@ -2,6 +2,8 @@ package io.imgstore.format;
 
 import io.imgstore.format.codec.ImageOps;
 import io.imgstore.format.internal.ChunkIndex;
+import io.imgstore.format.internal.Confinement;
+import io.imgstore.format.internal.Journal;
 import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.internal.ExtraDataFiles;
 import io.imgstore.format.internal.FrameSource;
@@ -58,11 +60,16 @@ public final class ImgStore implements AutoCloseable {
     private final StoreIndex index;
     private final FrameSource frames;
     private final boolean color;
+    private final Confinement confinement;
+    /** Wall clock at open, ns since the epoch (compared with file modification times). */
+    private final long openedAtNanos = System.currentTimeMillis() * 1_000_000L;
     private int cursor = -1;
     private volatile boolean closed;
 
-    private ImgStore(Path baseDir, Map<String, Object> document, int maxIdleDecoders, boolean buildIndex) {
+    private ImgStore(Path baseDir, Map<String, Object> document, int maxIdleDecoders, boolean buildIndex,
+                     Confinement confinement) {
         this.baseDir = baseDir;
+        this.confinement = confinement;
         Map<String, Object> doc = new LinkedHashMap<>(document);
         @SuppressWarnings("unchecked")
         Map<String, Object> smd = new LinkedHashMap<>((Map<String, Object>) doc.remove(MetadataYaml.STORE_KEY));
@@ -113,19 +120,69 @@ public final class ImgStore implements AutoCloseable {
         this.createdUtc = created;
         this.timezoneLocal = tz;
 
+        FrameSource source = format.video()
+                ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders, confinement)
+                : new DirectoryFrameSource(baseDir, format, color, imgshape, pixelType);
         List<ChunkIndex> indexes = new ArrayList<>();
-        for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
-            var idx = ChunkIndex.load(c.getKey(), c.getValue());
-            if (idx.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
-            } else {
-                indexes.add(idx.get());
+        try {
+            for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
+                checkIndexFiles(c.getValue());
+                var idx = ChunkIndex.load(c.getKey(), c.getValue());
+                if (idx.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
+                } else {
+                    indexes.add(readable(idx.get(), c.getValue(), source));
+                }
             }
+        } catch (RuntimeException | Error e) {
+            source.close();
+            throw e;
         }
         this.index = new StoreIndex(indexes);
-        this.frames = format.video()
-                ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders)
-                : new DirectoryFrameSource(baseDir, format, color, imgshape, pixelType);
+        this.frames = format.video() || !confinement.confines() ? source : new FrameSource() {
+            @Override
+            public Image read(int chunk, int position) {
+                confinement.check(DirectoryFrameSource.framePath(baseDir, format, chunk, position), baseDir);
+                return source.read(chunk, position);
+            }
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+    }
+
+    /**
+     * The frames of a chunk a reader can get. A chunk still being written is indexed by its journal,
+     * which runs ahead of the video file (an mp4 fragment reaches the file when the next keyframe
+     * starts; mkv/avi buffer a little too): such an index is cut to the frames the demuxer sees in
+     * the file now, so every counted frame (count, frame_max, frame metadata) is readable. Frames
+     * appear once the file has them (the next open of the store). Chunks with a written index
+     * ({@code .npz}/{@code .yaml}) are complete and kept as they are.
+     */
+    private ChunkIndex readable(ChunkIndex idx, Path base, FrameSource source) {
+        if (!(source instanceof VideoFrameSource video) || idx.size() == 0
+                || Files.exists(base.resolveSibling(base.getFileName() + ".npz"))
+                || Files.exists(base.resolveSibling(base.getFileName() + ".yaml"))) {
+            return idx;
+        }
+        int visible = video.visibleFrames(idx.chunk());
+        if (visible >= idx.size()) {
+            return idx;
+        }
+        return new ChunkIndex(idx.chunk(), java.util.Arrays.copyOf(idx.frameNumbers(), visible),
+                java.util.Arrays.copyOf(idx.frameTimes(), visible));
+    }
+
+    /** The index files {@link ChunkIndex#load} may open for a chunk, checked against the confinement root. */
+    private void checkIndexFiles(Path base) {
+        if (!confinement.confines()) {
+            return;
+        }
+        for (String suffix : new String[] {".npz", ".yaml", Journal.SUFFIX}) {
+            confinement.check(base.resolveSibling(base.getFileName() + suffix), baseDir);
+        }
     }
 
     /**
@@ -143,7 +200,24 @@ public final class ImgStore implements AutoCloseable {
     /** As {@link #open(Path)}, keeping at most {@code maxIdleDecoders} video decoders open between reads. */
     public static ImgStore open(Path path, int maxIdleDecoders) {
         Path dir = storeDir(path);
-        return new ImgStore(dir, MetadataYaml.read(dir), maxIdleDecoders, true);
+        return new ImgStore(dir, MetadataYaml.read(dir), maxIdleDecoders, true, Confinement.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, int)}, confined to {@code root}: every file the store reads (metadata,
+     * indexes, journals, chunks, frame files, extra data) must really be under {@code root} after
+     * following symbolic links; one that is not is never opened.
+     *
+     * @param root the confinement root, or null for none
+     * @throws FileOutsideRootException when the store folder or one of its files leads outside {@code root}
+     */
+    public static ImgStore open(Path path, int maxIdleDecoders, Path root) {
+        Confinement c = Confinement.of(root);
+        Path dir = storeDir(path);
+        if (c.confines()) {
+            c.check(dir, null);
+        }
+        return new ImgStore(dir, MetadataYaml.read(dir, c), maxIdleDecoders, true, c);
     }
 
     /** The store folder for a path that is the folder or its {@code metadata.yaml}. */
@@ -365,12 +439,82 @@ public final class ImgStore implements AutoCloseable {
      * imgstore's {@code extract_only_frame} (chunk = index / chunksize).
      */
     public static Image extractOnlyFrame(Path path, long frameIndex) {
-        try (ImgStore s = new ImgStore(storeDir(path), MetadataYaml.read(storeDir(path)), 1, false)) {
+        try (ImgStore s = new ImgStore(storeDir(path), MetadataYaml.read(storeDir(path)), 1, false, Confinement.NONE)) {
             int chunk = (int) (frameIndex / s.chunksize);
             int pos = (int) (frameIndex % s.chunksize);
             Image raw = s.frames.read(chunk, pos);
             return s.encoding == null ? raw : ImageOps.decodeEncoding(raw, s.encoding);
         }
+    }
+
+    /**
+     * A fingerprint of the files a frame is read from, without reading them: size and modification
+     * time of {@code metadata.yaml}, the frame's chunk file (video) or frame file (directory stores)
+     * and the chunk's index files. Changes when any of them is rewritten, even in place; equal for
+     * equal files. Hex, 16 digits.
+     */
+    public String fingerprint(long frameIndex) {
+        long h = 0xcbf29ce484222325L;
+        for (long[] a : attributes(frameIndex)) {
+            h = mix(mix(h, a[0]), a[1]);
+        }
+        return String.format("%016x", h);
+    }
+
+    /**
+     * True when one of the files a frame is read from ({@link #fingerprint}) was modified after, or
+     * less than a second before, this reader was opened: the reader may hold an older state of it
+     * (indexes, a decoder's frame table), so a cache should reopen the store before serving it.
+     */
+    public boolean filesChangedSinceOpen(long frameIndex) {
+        long limit = openedAtNanos - 1_000_000_000L;
+        for (long[] a : attributes(frameIndex)) {
+            if (a[1] >= limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {size, mtime in ns since the epoch} of each file a frame is read from; -1 for absent files. */
+    private List<long[]> attributes(long frameIndex) {
+        if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+        }
+        int i = (int) frameIndex;
+        int chunk = index.chunkOf(i);
+        List<Path> files = new ArrayList<>();
+        files.add(baseDir.resolve(MetadataYaml.FILENAME));
+        Path base;
+        if (format.video()) {
+            files.add(VideoFrameSource.chunkPath(baseDir, chunk, format.extension()));
+            base = baseDir.resolve(String.format("%06d", chunk));
+        } else {
+            files.add(DirectoryFrameSource.framePath(baseDir, format, chunk, index.positionInChunk(i)));
+            base = baseDir.resolve(String.format("%06d", chunk)).resolve("index");
+        }
+        for (String suffix : new String[] {".npz", ".yaml", Journal.SUFFIX}) {
+            files.add(base.resolveSibling(base.getFileName() + suffix));
+        }
+        List<long[]> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            long size = -1;
+            long mtime = -1;
+            try {
+                var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+                size = a.size();
+                mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                // absent: part of the fingerprint too
+            }
+            out.add(new long[] {size, mtime});
+        }
+        return out;
+    }
+    private static long mix(long h, long v) {
+        h ^= v;
+        h *= 0x100000001b3L;
+        return h ^ (h >>> 29);
     }
 
     // ---- metadata ----
@@ -480,7 +624,14 @@ public final class ImgStore implements AutoCloseable {
     private List<Path> chunkExtraJsonFiles() {
         List<Path> files = new ArrayList<>();
         for (Map.Entry<Integer, Path> c : findChunks().entrySet()) {
-            files.add(c.getValue().resolveSibling(c.getValue().getFileName() + ExtraDataFiles.EXTRA_JSON));
+            Path f = c.getValue().resolveSibling(c.getValue().getFileName() + ExtraDataFiles.EXTRA_JSON);
+            confinement.check(f, baseDir);
+            files.add(f);
+        }
+        if (confinement.confines()) {
+            for (Path motif : ExtraDataFiles.motifFiles(baseDir)) {
+                confinement.check(motif, baseDir);
+            }
         }
         return files;
     }

@@ -92,7 +92,7 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
             if (e instanceof CorruptStoreException c) {
                 throw c;
             }
-            throw new CorruptStoreException("corrupt index " + yaml.getFileName() + ": " + e.getMessage(), e);
+            throw new CorruptStoreException("corrupt index " + yaml.getFileName() + ": " + (e instanceof org.yaml.snakeyaml.error.YAMLException y ? MetadataYaml.describe(y) : e.getMessage()), e instanceof org.yaml.snakeyaml.error.YAMLException ? null : e);
         }
     }
 

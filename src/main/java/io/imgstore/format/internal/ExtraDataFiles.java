@@ -111,7 +111,11 @@ public final class ExtraDataFiles {
             }
             return out;
         } catch (JacksonException e) {
-            throw new CorruptStoreException("corrupt extra data " + file.getFileName() + ": " + e.getOriginalMessage(), e);
+            // Jackson's messages quote the offending token: only where and what kind of error
+            var loc = e instanceof tools.jackson.core.exc.StreamReadException r ? r.getLocation() : null;
+            String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
+            throw new CorruptStoreException("corrupt extra data " + file.getFileName() + ": " + where
+                    + "invalid JSON (" + e.getClass().getSimpleName() + ")", null);
         }
     }
 }

@@ -41,7 +41,16 @@ public final class MetadataYaml {
 
     /** Loads the whole document; the {@code __store} block is a nested map. */
     public static Map<String, Object> read(Path storeDir) {
-        Path file = storeDir.resolve(FILENAME);
+        return read(storeDir, Confinement.NONE);
+    }
+
+    /**
+     * As {@link #read(Path)}, refusing a {@code metadata.yaml} that resolves outside the confinement root.
+     *
+     * @throws io.imgstore.format.FileOutsideRootException when it does
+     */
+    public static Map<String, Object> read(Path storeDir, Confinement confinement) {
+        Path file = confinement.check(storeDir.resolve(FILENAME), storeDir);
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Object doc = loader().load(r);
             if (!(doc instanceof Map<?, ?> map) || !(map.get(STORE_KEY) instanceof Map<?, ?>)) {
@@ -55,8 +64,50 @@ public final class MetadataYaml {
         } catch (IOException e) {
             throw new ImgStoreException("cannot read " + FILENAME + ": " + e.getMessage(), e);
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new CorruptStoreException("cannot parse " + FILENAME + ": " + e.getMessage(), e);
+            throw new CorruptStoreException("cannot parse " + FILENAME + ": " + describe(e), null);
         }
+    }
+
+    /**
+     * A YAML error without any text of the file: SnakeYAML's messages quote the offending lines
+     * (a file reached through a link could be anything), so only the line, column and the kind of
+     * problem (quoted parts replaced by {@code '…'}) are kept. The cause is dropped too, so no
+     * handler or log can print the snippet.
+     */
+    public static String describe(org.yaml.snakeyaml.error.YAMLException e) {
+        if (e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+            String problem = m.getProblem() != null ? m.getProblem() : m.getContext();
+            org.yaml.snakeyaml.error.Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            return where + kind(problem);
+        }
+        return "invalid YAML (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static final java.util.Set<String> SENSITIVE_BEFORE = java.util.Set.of(
+            "alias", "anchor", "tag", "handle", "character", "for", "directive", "name", "key", "value");
+
+    private static String kind(String problem) {
+        if (problem == null) {
+            return "invalid YAML";
+        }
+        // only the leading plain lowercase words ("mapping values are not allowed here", "expected
+        // <block end>, but found"), and nothing after a word that introduces a name from the file
+        // (alias, anchor, tag, ...): anything quoted or named there could come from the file
+        StringBuilder k = new StringBuilder();
+        for (String word : problem.split(" ")) {
+            if (!word.matches("[a-z,<>()-]+")) {
+                break;
+            }
+            k.append(k.length() == 0 ? "" : " ").append(word);
+            if (SENSITIVE_BEFORE.contains(word.replace(",", ""))) {
+                break;
+            }
+        }
+        if (k.length() == 0) {
+            return "invalid YAML";
+        }
+        return k.length() > 80 ? k.substring(0, 80) + "…" : k.toString();
     }
 
     /** Writes atomically (temporary file, then move). */

@@ -23,6 +23,7 @@ public final class VideoFrameSource implements FrameSource {
     private final String extension;
     private final boolean color;
     private final int maxIdle;
+    private final Confinement confinement;
     private final Deque<Pooled> idle = new ArrayDeque<>();
     private boolean closed;
 
@@ -30,6 +31,12 @@ public final class VideoFrameSource implements FrameSource {
     }
 
     public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle) {
+        this(baseDir, extension, color, maxIdle, Confinement.NONE);
+    }
+
+    /** As above; chunk files must really be under the confinement root. */
+    public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle, Confinement confinement) {
+        this.confinement = confinement;
         this.baseDir = baseDir;
         this.extension = extension;
         this.color = color;
@@ -80,7 +87,7 @@ public final class VideoFrameSource implements FrameSource {
                 return best;
             }
         }
-        Path file = chunkPath(baseDir, chunk, extension);
+        Path file = confinement.check(chunkPath(baseDir, chunk, extension), baseDir);
         if (!Files.isRegularFile(file)) {
             throw new CorruptStoreException("chunk file missing: " + file.getFileName());
         }
@@ -104,6 +111,26 @@ public final class VideoFrameSource implements FrameSource {
         if (evicted != null) {
             evicted.reader().close();
         }
+    }
+
+    /**
+     * Frames the demuxer sees in the chunk file now (0 when it is missing or cannot be opened yet,
+     * e.g. an mp4 whose first fragment is not written). The decoder opened for this stays in the pool.
+     *
+     * @throws io.imgstore.format.FileOutsideRootException when the chunk file leads outside the root
+     */
+    public int visibleFrames(int chunk) {
+        Pooled p;
+        try {
+            p = borrow(chunk, 0);
+        } catch (io.imgstore.format.FileOutsideRootException e) {
+            throw e;
+        } catch (ImgStoreException e) {
+            return 0;
+        }
+        int n = p.reader().frameCount();
+        giveBack(p, true);
+        return n;
     }
 
     /** Number of decoders currently open and idle (for tests and metrics). */

@@ -1,6 +1,7 @@
 package io.imgstore.service.catalog;
 
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.internal.Confinement;
 import io.imgstore.format.internal.MetadataYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ public class StoreCatalog {
 
     private final Path root;
     private final Path realRoot;
+    private final Confinement confinement;
     private final long scanNanos;
     private final Map<Path, CachedMetadata> metadataCache = new ConcurrentHashMap<>();
     private volatile List<StoreEntry> lastScan;
@@ -42,6 +44,7 @@ public class StoreCatalog {
             Files.createDirectories(properties.root());
             this.root = properties.root().toAbsolutePath().normalize();
             this.realRoot = root.toRealPath();
+            this.confinement = Confinement.of(realRoot);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use store root " + properties.root(), e);
         }
@@ -50,6 +53,11 @@ public class StoreCatalog {
 
     public Path root() {
         return root;
+    }
+
+    /** The root with links resolved: every file the service reads must really be under it. */
+    public Path realRoot() {
+        return realRoot;
     }
 
     /** Every store under the root, sorted by path; re-walked at most once per scan interval. */
@@ -120,10 +128,11 @@ public class StoreCatalog {
         CachedMetadata fresh;
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> smd = (Map<String, Object>) MetadataYaml.read(dir).get(MetadataYaml.STORE_KEY);
+            Map<String, Object> smd = (Map<String, Object>) MetadataYaml.read(dir, confinement).get(MetadataYaml.STORE_KEY);
             fresh = new CachedMetadata(modified, Map.copyOf(withoutNulls(smd)), null);
         } catch (ImgStoreException e) {
-            fresh = new CachedMetadata(modified, Map.of(), e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            fresh = new CachedMetadata(modified, Map.of(), m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m);
         }
         metadataCache.put(dir, fresh);
         return fresh;
@@ -149,11 +158,48 @@ public class StoreCatalog {
      * @throws StoreNotInRootException when the id names no store under the root
      */
     public StoreEntry find(String id) {
-        Path dir = resolveInside(StoreIds.pathFor(id));
-        if (dir == null || !Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME))) {
-            throw new StoreNotInRootException("no store with id '" + id + "'");
+        String rel = StoreIds.pathFor(id);
+        checkLengths(rel);
+        Path dir = resolveInside(rel);
+        if (dir == null || !Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME)) || !metadataInside(dir)) {
+            throw new StoreNotInRootException("no store with id '" + shortId(id) + "'");
         }
         return entry(dir);
+    }
+
+    /** Longest file name segment (bytes, UTF-8), as most file systems allow. */
+    public static final int MAX_SEGMENT_BYTES = 255;
+    /** Longest relative store path (bytes, UTF-8), Linux's PATH_MAX. */
+    public static final int MAX_PATH_BYTES = 4096;
+
+    /**
+     * Refuses store paths the file system could not hold (a segment over 255 bytes or a path over
+     * 4096 bytes), which would otherwise fail deep in file system calls.
+     *
+     * @throws InvalidStorePathException (400) for such paths
+     */
+    static void checkLengths(String rel) {
+        if (rel.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new InvalidStorePathException("store path longer than " + MAX_PATH_BYTES + " bytes");
+        }
+        for (String seg : rel.split("/", -1)) {
+            if (seg.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw new InvalidStorePathException("store path segment longer than " + MAX_SEGMENT_BYTES + " bytes");
+            }
+        }
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 200 ? id.substring(0, 200) + "…" : id;
+    }
+
+    /** metadata.yaml (after following links) is under the root; a link leading out makes no store. */
+    private boolean metadataInside(Path dir) {
+        try {
+            return dir.resolve(MetadataYaml.FILENAME).toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -167,6 +213,7 @@ public class StoreCatalog {
             throw new InvalidStorePathException("path is required");
         }
         String p = relativePath.replace('\\', '/');
+        checkLengths(p);
         if (p.startsWith("/") || p.matches("^[A-Za-z]:.*")) {
             throw new InvalidStorePathException("path must be relative to the store root");
         }

@@ -133,7 +133,7 @@ public class StoreRegistry {
         for (int attempt = 0; attempt < 16; attempt++) {
             Handle h = cache.get(id, key -> {
                 StoreEntry entry = catalog.find(key);
-                return new Handle(entry, ImgStore.open(entry.dir(), decodersPerStore));
+                return new Handle(entry, ImgStore.open(entry.dir(), decodersPerStore, catalog.realRoot()));
             });
             if (h.acquire()) {
                 return new Lease(h);

@@ -81,6 +81,10 @@ public class IngestController {
                 // the client went away (or timed out) mid-stream: every complete record is kept
                 decoder.abort();
                 long n = stream.drain();
+                if (e instanceof UploadTooSlowException) {
+                    return problem(HttpStatus.REQUEST_TIMEOUT, "upload-too-slow", e.getMessage() + "; " + n
+                            + " frame(s) of this request were accepted and stay in the store", n, session);
+                }
                 LOG.info("client of store {} disconnected after {} frame(s): {}", id, n, e.toString());
                 return problem(HttpStatus.BAD_REQUEST, "stream-interrupted", "the request body ended abruptly ("
                         + e.getMessage() + "); " + n + " frame(s) of this request were accepted", n, session);

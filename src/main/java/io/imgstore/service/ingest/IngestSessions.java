@@ -244,10 +244,39 @@ public class IngestSessions implements SmartInitializingSingleton {
 
     // ---- recovery ----
 
+    /**
+     * A writer reopening a store reads and rewrites its files (journals, indexes, extra data): none
+     * may be a link leading outside the root, or recovery would write there.
+     *
+     * @throws io.imgstore.format.FileOutsideRootException when one is
+     */
+    private void checkConfined(Path dir) {
+        Path realRoot = catalog.realRoot();
+        try (var files = Files.walk(dir, 2)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isSymbolicLink(p)) {
+                    Path real;
+                    try {
+                        real = p.toRealPath();
+                    } catch (IOException dangling) {
+                        real = null;
+                    }
+                    if (real == null || !real.startsWith(realRoot)) {
+                        throw new io.imgstore.format.FileOutsideRootException(dir.relativize(p)
+                                + " leads outside the store root (symbolic link); the store is not reopened for writing");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new io.imgstore.format.ImgStoreException("cannot check store folder: " + e.getMessage(), e);
+        }
+    }
+
     private WriterSession recover(String id, Path dir) {
         if (heldElsewhere(dir)) {
             throw new StoreLockedException("store " + id + " is held open by another process");
         }
+        checkConfined(dir);
         ImgStoreWriter w = ImgStoreWriter.recover(dir);
         WriterSession s = newSession(id, dir, w);
         open.put(id, s);
@@ -290,6 +319,7 @@ public class IngestSessions implements SmartInitializingSingleton {
                     if (locked) {
                         recover(e.id(), e.dir());
                     } else {
+                        checkConfined(e.dir());
                         ImgStoreWriter w = ImgStoreWriter.recover(e.dir()); // a closed store: reopened for appending
                         open.put(e.id(), newSession(e.id(), e.dir(), w));
                         registry.invalidate(e.id());

@@ -69,6 +69,8 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             ws.getAttributes().put(STATE, st);
         } catch (StoreNotInRootException e) {
             fail(out, HttpStatus.NOT_FOUND, "store-not-found", e.getMessage());
+        } catch (io.imgstore.service.catalog.InvalidStorePathException e) {
+            fail(out, HttpStatus.BAD_REQUEST, "bad-request", e.getMessage());
         } catch (StoreLockedException e) {
             fail(out, HttpStatus.CONFLICT, "conflict", e.getMessage());
         } catch (StoreClosedException e) {

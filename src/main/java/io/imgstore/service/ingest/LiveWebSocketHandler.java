@@ -176,6 +176,12 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
         } catch (StoreNotInRootException e) {
             WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.NOT_FOUND, "store-not-found", e.getMessage(), null));
             out.close(CloseStatus.POLICY_VIOLATION.withReason("store-not-found"));
+        } catch (io.imgstore.service.catalog.InvalidStorePathException e) {
+            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(), null));
+            out.close(CloseStatus.POLICY_VIOLATION.withReason("bad-request"));
+        } catch (io.imgstore.format.FileOutsideRootException e) {
+            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.FORBIDDEN, "outside-root", e.getMessage(), null));
+            out.close(CloseStatus.POLICY_VIOLATION.withReason("outside-root"));
         }
     }
 

@@ -5,9 +5,7 @@ import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.springframework.stereotype.Service;
 
 /**
@@ -15,15 +13,16 @@ import org.springframework.stereotype.Service;
  * worker, decode, convert, encode. A client whose {@code If-None-Match} names the frame's ETag
  * gets {@code 304} without any decoding.
  *
- * <p>ETag: {@code "<uuid>-<frame index>-<representation>"} (e.g. {@code "c274...-17-png-w320"}),
- * strong because a closed store's frame always encodes to the same bytes with this build. Stores
+ * <p>ETag: {@code "<uuid>-<store>-<frame index>-<representation>-<fingerprint>-v2"} (e.g.
+ * {@code "c274...-1a2b3c4d-17-png-w320-00ff...-v2"}), strong because a closed store's frame always
+ * encodes to the same bytes with this build while its files are unchanged (see {@link #etag}). Stores
  * being written ({@code .lock} present) get no ETag and are not cached by clients.
  */
 @Service
 class FrameService {
 
     /** Bumped whenever an encoder change would change the bytes of a representation. */
-    private static final String ETAG_VERSION = "1";
+    private static final String ETAG_VERSION = "2";
 
     private final StoreRegistry registry;
     private final FrameLookup lookup;
@@ -47,13 +46,24 @@ class FrameService {
             ImgStore store = lease.store();
             FrameInfo info = lookup.locate(store, selector);
             boolean immutable = !beingWritten(lease.entry());
+            if (immutable && store.filesChangedSinceOpen(info.frameIndex())) {
+                // a file of this frame changed since the reader was opened (a chunk rewritten in
+                // place): reopen, so the body served matches the ETag made from the files now
+                lease.close();
+                registry.invalidate(storeId);
+                lease = registry.lease(storeId);
+                store = lease.store();
+                info = lookup.locate(store, selector);
+            }
             String etag = immutable ? etag(store, lease.entry(), info, representation) : null;
             if (etag != null && ETags.matches(ifNoneMatch, etag)) {
                 return new ServedFrame(info, etag, true, representation.mediaType(), null);
             }
             handedOver = true;
+            ImgStore reader = store;
+            long frameIndex = info.frameIndex();
             byte[] body = workers.call(() -> {
-                Image decoded = store.getFrameByIndex(info.frameIndex()).image();
+                Image decoded = reader.getFrameByIndex(frameIndex).image();
                 return encoder.encode(converter.convert(decoded, representation), representation);
             }, lease::close);
             return new ServedFrame(info, etag, immutable, representation.mediaType(), body);
@@ -68,24 +78,19 @@ class FrameService {
         return Files.exists(entry.dir().resolve(".lock"));
     }
 
-    private static String etag(ImgStore store, StoreEntry entry, FrameInfo info, Representation representation) {
+    /**
+     * {@code "<uuid>-<store>-<index>-<representation>-<fingerprint>-v<n>"}: the store's id (hashed) sets
+     * copies with the same uuid apart, the fingerprint (size and mtime of metadata.yaml, the frame's
+     * chunk or frame file and its index, {@link ImgStore#fingerprint}) changes when any of them is
+     * rewritten. Only file attributes are read: a 304 still decodes nothing.
+     */
+    static String etag(ImgStore store, StoreEntry entry, FrameInfo info, Representation representation) {
         String identity = store.uuid();
         if (identity == null || identity.isBlank()) {
-            identity = "p" + Long.toHexString(fallbackIdentity(entry));
+            identity = "p";
         }
-        return "\"" + identity.replaceAll("[^A-Za-z0-9._-]", "") + "-" + info.frameIndex() + "-"
-                + representation.token() + "-v" + ETAG_VERSION + "\"";
-    }
-
-    /** Stores without a uuid (old Motif stores): their path and metadata file time. */
-    private static long fallbackIdentity(StoreEntry entry) {
-        long h = entry.path().hashCode();
-        try {
-            Path md = entry.dir().resolve("metadata.yaml");
-            h = h * 31 + Files.getLastModifiedTime(md).toMillis();
-        } catch (IOException e) {
-            // path alone
-        }
-        return h & 0xffffffffffffL;
+        String where = String.format("%08x", entry.path().hashCode() * 31 + entry.id().hashCode());
+        return "\"" + identity.replaceAll("[^A-Za-z0-9._-]", "") + "-" + where + "-" + info.frameIndex() + "-"
+                + representation.token() + "-" + store.fingerprint(info.frameIndex()) + "-v" + ETAG_VERSION + "\"";
     }
 }

@@ -1,6 +1,7 @@
 package io.imgstore.service.web;
 
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.FileOutsideRootException;
 import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.InvalidImageException;
@@ -55,6 +56,15 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
             return null;
         }
         String m = message;
+        // library messages are one line; anything after a line break is a quoted snippet of a file
+        // (SnakeYAML, parsers) and never reaches a client
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl).strip();
+        }
+        if (m.length() > 500) {
+            m = m.substring(0, 500) + "…";
+        }
         StoreCatalog c = catalog.getIfAvailable();
         if (c != null) {
             for (String root : roots(c)) {
@@ -122,6 +132,13 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> busy(RejectedExecutionException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "all frame workers are busy; retry shortly"));
+    }
+
+    /** A store file that is a link leading outside the root: refused, never read. */
+    @ExceptionHandler(FileOutsideRootException.class)
+    ProblemDetail outsideRoot(FileOutsideRootException e) {
+        LOG.warn("refused: {}", e.getMessage());
+        return problem(HttpStatus.FORBIDDEN, "outside-root", safe(e.getMessage()));
     }
 
     @ExceptionHandler(CorruptStoreException.class)

@@ -119,4 +119,24 @@ class IngestSessionsTest {
         assertFrames(later, expected);
         assertThatThrownBy(() -> sessions.session("crashed~at_start")).isInstanceOf(StoreClosedException.class);
     }
+
+    @Test
+    void aStoreWithALinkLeadingOutsideIsNotReopenedForWriting(@TempDir Path outside) throws Exception {
+        Path dir = root.resolve("lab/linked");
+        try (ImgStoreWriter w = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.NPY, 48, 64).withChunksize(10))) {
+            for (int i = 0; i < 3; i++) {
+                w.addImage(Barcode.draw(i, 48, 64, 1, PixelType.UINT8), i, i);
+            }
+        }
+        Path victim = Files.writeString(outside.resolve("victim.json"), "[{\"keep\": 1}");
+        Files.createSymbolicLink(dir.resolve("000000/index.extra.json"), victim);
+        Files.createFile(dir.resolve(".lock")); // left open by a killed server
+        IngestSessions s = start();
+        try {
+            assertThat(s.find("lab~linked")).isNull();
+            assertThat(Files.readString(victim)).isEqualTo("[{\"keep\": 1}");
+        } finally {
+            s.shutdown();
+        }
+    }
 }

@@ -1,0 +1,87 @@
+package io.imgstore.format.internal;
+
+import io.imgstore.format.FileOutsideRootException;
+import io.imgstore.format.ImgStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Where the files of a store may really be: every file a reader opens is resolved
+ * ({@link Path#toRealPath}, all links followed) and refused with {@link FileOutsideRootException}
+ * when it leads outside the root. {@link #NONE} (the library's default, the CLI's) checks nothing.
+ * The checked file is opened through its real path, so a link swapped after the check cannot
+ * redirect the open.
+ */
+public final class Confinement {
+
+    public static final Confinement NONE = new Confinement(null);
+
+    private final Path realRoot;
+
+    private Confinement(Path realRoot) {
+        this.realRoot = realRoot;
+    }
+
+    /** Files must really be under {@code root} (resolved once, now). */
+    public static Confinement of(Path root) {
+        if (root == null) {
+            return NONE;
+        }
+        try {
+            return new Confinement(root.toRealPath());
+        } catch (IOException e) {
+            throw new ImgStoreException("cannot resolve confinement root: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean confines() {
+        return realRoot != null;
+    }
+
+    /**
+     * The path to open for {@code file}: itself without confinement or when it does not exist (the
+     * caller reports missing files as before), else its real path when that is under the root.
+     *
+     * @throws FileOutsideRootException when the file resolves outside the root
+     */
+    public Path check(Path file, Path storeDir) {
+        if (realRoot == null) {
+            return file;
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return file;
+        }
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (NoSuchFileException e) {
+            // a dangling link: refuse it like a link leading out (it names nothing inside the root)
+            throw outside(file, storeDir);
+        } catch (IOException e) {
+            throw new ImgStoreException("cannot resolve " + name(file, storeDir) + ": " + e.getClass().getSimpleName(), e);
+        }
+        if (!real.startsWith(realRoot)) {
+            throw outside(file, storeDir);
+        }
+        return real;
+    }
+
+    private static FileOutsideRootException outside(Path file, Path storeDir) {
+        return new FileOutsideRootException(name(file, storeDir) + " leads outside the store root (symbolic link); not read");
+    }
+
+    /** The file's name relative to its store folder (never an absolute path). */
+    static String name(Path file, Path storeDir) {
+        if (storeDir != null) {
+            Path f = file.toAbsolutePath().normalize();
+            Path d = storeDir.toAbsolutePath().normalize();
+            if (f.startsWith(d) && !f.equals(d)) {
+                return d.relativize(f).toString().replace('\\', '/');
+            }
+        }
+        return String.valueOf(file.getFileName());
+    }
+}
