@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HealthCheck;
+import io.imgstore.testing.HostileFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -297,6 +298,48 @@ class ImgstoreContainerIT {
         }
         softly.assertThat(get("/stores/no-such-store").statusCode()).isEqualTo(404);
         softly.assertAll();
+    }
+
+    /**
+     * The memory probes of the security suite, against the image with its default JVM options (heap a share of
+     * the limit, {@code -XX:+ExitOnOutOfMemoryError}): none may cost the container its life.
+     */
+    @Test
+    void survivesTheMemoryProbes() throws Exception {
+        HttpResponse<String> huge = HTTP.send(request("/stores").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"probe/huge\", \"format\": \"npy\", "
+                        + "\"imgshape\": [16384, 16384, 3], \"imgdtype\": \"uint16\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+        assertAlive();
+
+        String store = "/stores/" + segment(createStore("probe/claims-" + UUID.randomUUID().toString().substring(0, 8)));
+        byte[] header = "{\"frame_number\": 1, \"frame_time\": 1.0, \"payload_length\": 1099511627776}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] claim = ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header).array();
+        HttpResponse<String> claimed = HTTP.send(request(store + "/frames")
+                .header("Content-Type", "application/x-imgstore-frames")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(claim)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(400);
+        assertAlive();
+
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        HostileFiles.writeTinyNpyStore(root.resolve("probe/tiny-" + suffix));
+        HostileFiles.writeZipBombStore(root.resolve("probe/bomb-" + suffix), 400L * 1024 * 1024);
+        for (String id : List.of("probe~tiny-" + suffix, "probe~bomb-" + suffix)) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<byte[]> frame = get("/stores/" + id + "/frames/0");
+                assertThat(frame.statusCode()).as(id).isBetween(400, 599);
+                assertThat(frame.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+                assertAlive();
+            }
+        }
+    }
+
+    private static void assertAlive() throws Exception {
+        assertThat(service.isRunning()).as("container still running").isTrue();
+        HttpResponse<String> health = HTTP.send(request("/actuator/health").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     }
 
     @Test
