@@ -211,8 +211,17 @@ public class IngestController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> extraData(@PathVariable String id, HttpServletRequest request) throws IOException {
         WriterSession session = sessions.session(id);
-        Map<String, Object> data = readExtraData(request.getInputStream(), request.getContentLengthLong(),
-                props.maxExtraDataBytes());
+        Map<String, Object> data;
+        try {
+            data = readExtraData(request.getInputStream(), request.getContentLengthLong(), props.maxExtraDataBytes());
+        } catch (ExtraDataTooLargeException e) {
+            // as for frames: a client still sending gets to read the 413 rather than a reset connection
+            // (bounded by DISCARD_LIMIT; a trickling client is ended by the upload rate check)
+            if (request.getContentLengthLong() <= DISCARD_LIMIT) {
+                discardRest(request.getInputStream());
+            }
+            throw e;
+        }
         if (session.frameCount() == 0) {
             throw new InvalidImageException("extra data belongs to the most recent frame: add a frame first");
         }
