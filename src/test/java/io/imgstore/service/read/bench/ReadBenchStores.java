@@ -1,12 +1,12 @@
 package io.imgstore.service.read.bench;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.ImageCodec;
+import io.imgstore.testing.Barcode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -72,7 +72,7 @@ public final class ReadBenchStores {
     /** Photo panned by n pixels, noise +-4, barcode in the top 64 rows. */
     static Image frame(Image photo, int n, boolean color, SplittableRandom rnd) {
         int channels = color ? 3 : 1;
-        Image barcode = FrameBarcode.draw(n, 64, SIZE, channels, PixelType.UINT8);
+        Image barcode = Barcode.draw(n, 64, SIZE, channels, PixelType.UINT8);
         byte[] out = new byte[SIZE * SIZE * channels];
         int dx = n % Math.max(1, photo.width() - SIZE);
         for (int y = 0; y < SIZE; y++) {
