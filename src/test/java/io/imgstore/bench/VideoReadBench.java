@@ -1,4 +1,4 @@
-package io.imgstore.format.codec.bench;
+package io.imgstore.bench;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -49,7 +49,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * <pre>
  * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
- *     io.imgstore.format.codec.bench.VideoReadBench size=512x512,1920x1200 gop=10,25,50 q=1000,2000 \
+ *     io.imgstore.bench.VideoReadBench size=512x512,1920x1200 gop=10,25,50 q=1000,2000 \
  *     formats=avc1/mp4 frames=250 reads=200 color=false threads=1
  * </pre>
  *
