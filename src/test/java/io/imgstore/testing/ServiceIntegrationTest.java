@@ -1,6 +1,5 @@
 package io.imgstore.testing;
 
-import io.imgstore.testing.ServiceIntegrationTest;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -21,7 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ServiceIntegrationTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Tag("integration")
 public @interface ServiceIntegrationTest {
 }
