@@ -3,7 +3,6 @@ package io.imgstore.bench;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
-import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.service.ingest.CreateStoreRequest;
 import io.imgstore.service.ingest.IngestSessions;
