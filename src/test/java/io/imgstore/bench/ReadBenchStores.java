@@ -7,6 +7,7 @@ import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -97,7 +98,7 @@ public final class ReadBenchStores {
 
     /** The fixtures' photograph (BGR), or a synthetic texture when the fixtures are absent. */
     static Image photo() {
-        Path p = Path.of(System.getProperty("imgstore.fixtures", "../shared/fixtures"), "real", "graffiti.png");
+        Path p = Fixtures.root().resolve("real/graffiti.png");
         if (Files.isRegularFile(p)) {
             return ImageCodec.read(p, true);
         }

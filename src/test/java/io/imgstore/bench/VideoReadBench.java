@@ -29,6 +29,7 @@ import io.imgstore.format.codec.VideoChunkReader;
 import io.imgstore.format.codec.VideoChunkWriter;
 import io.imgstore.format.codec.VideoEncoderSettings;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -267,7 +268,7 @@ public final class VideoReadBench {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static Image texture(int w, int h, boolean color) {
-        Path graffiti = Path.of(System.getProperty("imgstore.fixtures", "../shared/fixtures"), "real", "graffiti.png");
+        Path graffiti = Fixtures.root().resolve("real/graffiti.png");
         if (Files.isRegularFile(graffiti)) {
             return ImageOps.resize(ImageCodec.read(graffiti, color), w, h);
         }
