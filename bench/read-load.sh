@@ -54,7 +54,7 @@ case "$mode" in
 throughput)
   STORES=${BENCH_STORES:-"avc1/mp4:gray avc1/mp4:color mjpeg/avi:gray png:gray png:color npy:gray"}
   # shellcheck disable=SC2086
-  java -cp "$CP" io.imgstore.service.read.bench.ReadBenchStores "$ROOT" "$FRAMES" $STORES
+  java -cp "$CP" io.imgstore.bench.ReadBenchStores "$ROOT" "$FRAMES" $STORES
   start_server
   echo "server: $(nproc) cores, JAVA_OPTS=$JAVA_OPTS, wrk -t$THREADS -c$CONNECTIONS -d$DURATION" | tee "$OUT/throughput.txt"
   for s in $STORES; do
@@ -80,7 +80,7 @@ soak)
   SOAK_REGISTRY=${SOAK_REGISTRY:-8}
   SOAK_FRAMES=${SOAK_FRAMES:-300}
   n=$((SOAK_STORES / 3))
-  java -cp "$CP" io.imgstore.service.read.bench.ReadBenchStores "$ROOT/soak" "$SOAK_FRAMES" \
+  java -cp "$CP" io.imgstore.bench.ReadBenchStores "$ROOT/soak" "$SOAK_FRAMES" \
       "avc1/mp4:grayx$n" "png:colorx$n" "npy:grayx$((SOAK_STORES - 2 * n))"
   start_server --imgstore.registry-size="$SOAK_REGISTRY"
   ids=$(curl -s "http://localhost:$PORT/stores?q=soak/" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | paste -sd, -)

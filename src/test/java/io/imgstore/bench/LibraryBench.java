@@ -1,6 +1,5 @@
 package io.imgstore.bench;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
@@ -8,6 +7,7 @@ import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.VideoChunkReader;
+import io.imgstore.testing.Barcode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +65,13 @@ public class LibraryBench {
         write(manyChunks, StoreSpec.of(StoreFormat.AVC1_MP4, 64, 64).withChunksize(5), 1000, 64, 64);
         bigStore = ImgStore.open(big);
         smallStore = ImgStore.open(small);
-        bigFrame = FrameBarcode.draw(1, BIG_H, BIG_W, 1, PixelType.UINT8);
+        bigFrame = Barcode.draw(1, BIG_H, BIG_W, 1, PixelType.UINT8);
     }
 
     private static void write(Path dir, StoreSpec spec, int frames, int h, int w) {
         try (ImgStoreWriter wr = ImgStoreWriter.create(dir, spec)) {
             for (int i = 0; i < frames; i++) {
-                wr.addImage(FrameBarcode.draw(i, h, w, 1, PixelType.UINT8), i, i / 25.0);
+                wr.addImage(Barcode.draw(i, h, w, 1, PixelType.UINT8), i, i / 25.0);
             }
         }
     }

@@ -1,11 +1,11 @@
 package io.imgstore.bench;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.VideoChunkReader;
+import io.imgstore.testing.Barcode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,7 +28,7 @@ public final class SequentialDecodeBench {
         if (!Files.exists(dir)) {
             try (ImgStoreWriter wr = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.AVC1_MP4, h, w))) {
                 for (int i = 0; i < n; i++) {
-                    wr.addImage(FrameBarcode.draw(i, h, w, 1, PixelType.UINT8), i, i / 25.0);
+                    wr.addImage(Barcode.draw(i, h, w, 1, PixelType.UINT8), i, i / 25.0);
                 }
             }
         }

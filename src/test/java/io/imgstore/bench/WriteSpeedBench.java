@@ -1,6 +1,5 @@
 package io.imgstore.bench;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
@@ -8,6 +7,7 @@ import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.CodecInfo;
 import io.imgstore.format.codec.VideoEncoderSettings;
+import io.imgstore.testing.Barcode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -30,7 +30,7 @@ public final class WriteSpeedBench {
         Image[] frames = new Image[8];
         Random r = new Random(1);
         for (int i = 0; i < frames.length; i++) {
-            byte[] d = FrameBarcode.draw(i, h, w, 1, PixelType.UINT8).data().clone();
+            byte[] d = Barcode.draw(i, h, w, 1, PixelType.UINT8).data().clone();
             for (int j = 0; j < d.length; j++) {
                 d[j] = (byte) Math.max(0, Math.min(255, (d[j] & 0xff) + (int) (r.nextGaussian() * 3)));
             }

@@ -2,7 +2,6 @@ package io.imgstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
@@ -13,6 +12,7 @@ import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.codec.VideoChunkWriter;
 import io.imgstore.format.codec.VideoEncoderSettings;
 import io.imgstore.format.internal.DirectoryFrameSource;
+import io.imgstore.testing.Barcode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class CliTest {
         Path dir = tmp.resolve("store");
         try (ImgStoreWriter w = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.PNG, 40, 64, 3).withChunksize(10))) {
             for (int i = 0; i < frames; i++) {
-                w.addImage(FrameBarcode.draw(500 + i, 40, 64, 3, PixelType.UINT8), 500 + i, 100.0 + i * 0.5);
+                w.addImage(Barcode.draw(500 + i, 40, 64, 3, PixelType.UINT8), 500 + i, 100.0 + i * 0.5);
             }
         }
         return dir;
@@ -65,13 +65,13 @@ class CliTest {
         Path png = tmp.resolve("f.png");
         Run r = run("extract", s.toString(), "--number", "517", "-o", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(FrameBarcode.decode(ImageCodec.read(png, true))).isEqualTo(517);
+        assertThat(Barcode.decode(ImageCodec.read(png, true))).isEqualTo(517);
 
         Path npy = tmp.resolve("f.npy");
         assertThat(run("extract", s.toString(), "--index", "3", "-o", npy.toString()).exit()).isZero();
         Image img = DirectoryFrameSource.readNpy(npy);
         assertThat(img.shape()).containsExactly(40, 64, 3);
-        assertThat(FrameBarcode.decode(img)).isEqualTo(503);
+        assertThat(Barcode.decode(img)).isEqualTo(503);
 
         assertThat(run("extract", s.toString(), "--number", "9999", "-o", npy.toString(), "--nearest").out())
                 .contains("frame_number=524");
@@ -83,7 +83,7 @@ class CliTest {
         try (VideoChunkWriter w = VideoChunkWriter.create(video, StoreFormat.MJPEG_AVI, 48, 96, false, PixelType.UINT8,
                 VideoEncoderSettings.mjpegDefaults())) {
             for (int i = 0; i < 30; i++) {
-                w.write(FrameBarcode.draw(i, 48, 96, 1, PixelType.UINT8));
+                w.write(Barcode.draw(i, 48, 96, 1, PixelType.UINT8));
             }
         }
         Path out = tmp.resolve("converted");
@@ -96,7 +96,7 @@ class CliTest {
             assertThat(s.frameTimeMin()).isEqualTo(1000.0);
             assertThat(s.frameTimeMax()).isCloseTo(1000.0 + 29 / 25.0, org.assertj.core.data.Offset.offset(1e-6));
             for (int i : List.of(29, 0, 17, 8)) {
-                assertThat(FrameBarcode.decode(s.getFrame(i).image())).isEqualTo(i);
+                assertThat(Barcode.decode(s.getFrame(i).image())).isEqualTo(i);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HealthCheck;
+import io.imgstore.testing.Barcode;
 import io.imgstore.testing.HostileFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -433,7 +434,7 @@ class ImgstoreContainerIT {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("frame_number", frameNumber);
         header.put("frame_time", frameTime);
-        byte[] pixels = FrameBarcode.grayPixels(frameNumber, INGEST_HEIGHT, INGEST_WIDTH);
+        byte[] pixels = Barcode.grayPixels(frameNumber, INGEST_HEIGHT, INGEST_WIDTH);
         header.put("payload_length", pixels.length); // required for raw records
         byte[] json = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -490,18 +491,18 @@ class ImgstoreContainerIT {
         if (image == null) {
             return;
         }
-        int expected = FrameBarcode.expected(number);
+        int expected = Barcode.expected(number);
         if (colour != Colour.GRAY) {
             softly.assertThat(image.getRaster().getNumBands()).as("%s channels", uri).isGreaterThanOrEqualTo(3);
             if (image.getRaster().getNumBands() >= 3) {
                 // PNG is RGB: B and G carry the bands, R their inverse (a B/R swap shows here).
-                softly.assertThat(FrameBarcode.decode(image, 1)).as("%s G barcode", uri).isEqualTo(expected);
-                softly.assertThat(FrameBarcode.decode(image, 2)).as("%s B barcode", uri).isEqualTo(expected);
-                softly.assertThat(FrameBarcode.decode(image, 0)).as("%s R barcode", uri)
+                softly.assertThat(Barcode.decode(image, 1)).as("%s G barcode", uri).isEqualTo(expected);
+                softly.assertThat(Barcode.decode(image, 2)).as("%s B barcode", uri).isEqualTo(expected);
+                softly.assertThat(Barcode.decode(image, 0)).as("%s R barcode", uri)
                         .isEqualTo(colour == Colour.BGR ? ~expected & 0xFFFF : expected);
             }
         } else {
-            softly.assertThat(FrameBarcode.decode(image, 0)).as("%s barcode", uri).isEqualTo(expected);
+            softly.assertThat(Barcode.decode(image, 0)).as("%s barcode", uri).isEqualTo(expected);
         }
     }
 

@@ -1,8 +1,7 @@
 package io.imgstore.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,8 +13,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The reference stores written by Python imgstore in {@code ../shared/fixtures} (never copied into
- * the repository). Tests that need them skip with a message when the folder is absent.
+ * The reference stores written by Python imgstore in {@code ../shared/fixtures} (or
+ * {@code -Dimgstore.fixtures=...}; never copied into the repository, never written to: use
+ * {@link #copy}). Tests that need them call {@link #require()} (or {@link #generated()},
+ * {@link #real()}, {@link #all()}): when the folder is absent they skip with a message, except in
+ * CI ({@link Ci#isCi()}), where they fail.
  */
 public final class Fixtures {
 
@@ -29,19 +31,84 @@ public final class Fixtures {
         return Path.of(p).toAbsolutePath().normalize();
     }
 
-    /** The fixtures folder, or a skipped test when it is absent. */
+    /** The fixtures folder; when it is absent, a skipped test (locally) or a failed one (CI). */
     public static Path require() {
         Path r = root();
-        assumeTrue(Files.isRegularFile(r.resolve("generated/manifest.json")),
+        Ci.require(Files.isRegularFile(r.resolve("generated/manifest.json")),
+                "CI=true but the reference fixtures are missing at " + r + " (../shared/fixtures)",
                 "reference fixtures not found at " + r + " (../shared/fixtures); skipping");
         return r;
     }
 
-    /** One store of a manifest. */
+    /** One store entry of a manifest.json, with its folder resolved. */
     public record Store(Path dir, JsonNode manifest) {
 
         public String name() {
             return manifest.get("path").asText();
+        }
+
+        public String format() {
+            return manifest.get("format").asString();
+        }
+
+        public String storeClass() {
+            return manifest.get("class").asString();
+        }
+
+        public boolean color() {
+            return manifest.get("image_shape").size() == 3;
+        }
+
+        public int height() {
+            return manifest.get("image_shape").get(0).asInt();
+        }
+
+        public int width() {
+            return manifest.get("image_shape").get(1).asInt();
+        }
+
+        public int chunksize() {
+            return manifest.get("chunksize").asInt();
+        }
+
+        public String dtype() {
+            return manifest.get("imgdtype").asString();
+        }
+
+        public String encoding() {
+            JsonNode e = manifest.get("encoding");
+            return e == null || e.isNull() ? "" : e.asString();
+        }
+
+        public List<Integer> chunks() {
+            List<Integer> c = new ArrayList<>();
+            manifest.get("chunks").forEach(n -> c.add(n.asInt()));
+            return c;
+        }
+
+        /** [frame_index, frame_number] pairs in index order, frame numbers rounded. */
+        public List<long[]> frames() {
+            List<long[]> f = new ArrayList<>();
+            manifest.get("frames").forEach(n -> f.add(new long[] {n.get(0).asLong(), Math.round(n.get(1).asDouble())}));
+            return f;
+        }
+
+        /** The barcode a frame with this frame number shows. */
+        public static int barcode(long frameNumber) {
+            return Barcode.expected(frameNumber);
+        }
+
+        /** The chunk's video file ({@code 000001.mp4}, ...), by the store's extension. */
+        public Path videoChunk(int chunk) {
+            String base = String.format("%06d", chunk);
+            try (Stream<Path> s = Files.list(dir)) {
+                return s.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith(base + ".") && (n.endsWith(".mp4") || n.endsWith(".avi") || n.endsWith(".mkv"));
+                }).findFirst().orElseThrow(() -> new AssertionError("no video file for chunk " + chunk + " in " + dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         public int frameCount() {

@@ -125,7 +125,8 @@ public class IngestSessions implements SmartInitializingSingleton {
         }
     }
 
-    static StoreSpec specOf(CreateStoreRequest req) {
+    /** The spec of a new store under the default frame limit (public for {@code io.imgstore.bench.IngestBench}). */
+    public static StoreSpec specOf(CreateStoreRequest req) {
         return specOf(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
     }
 

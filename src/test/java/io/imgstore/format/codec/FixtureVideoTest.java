@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgstore.format.Image;
+import io.imgstore.testing.Barcode;
+import io.imgstore.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +68,7 @@ class FixtureVideoTest {
                 assertEquals(s.width(), img.width());
                 assertEquals(color ? 3 : 1, img.channels());
                 int expected = Fixtures.Store.barcode(f[1]);
-                int got = color && s.color() ? Barcode.decode(img) : Barcode.decodeChannel(img, 0, false, 127.5);
+                int got = color && s.color() ? Barcode.decodeStrict(img) : Barcode.decodeChannel(img, 0, false, 127.5);
                 assertEquals(expected, got, file + " position " + pos + " (frame_number " + f[1] + ")");
             }
             assertEquals(0, r.retryCount(), "every keyframe seek landed at or before its target");

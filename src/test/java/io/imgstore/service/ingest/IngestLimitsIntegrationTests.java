@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,7 +32,7 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import tools.jackson.databind.JsonNode;
 
 /** The ingest limits over HTTP and WebSocket: sizes, frame numbers and times, payload lengths, extra data. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class IngestLimitsIntegrationTests {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * into frame uploads, with the default Tomcat (200 threads) and upload limits, while a reader fetches
  * frames; every read answers within a second.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class SlowUploadIntegrationTests {
 
     static Path root;

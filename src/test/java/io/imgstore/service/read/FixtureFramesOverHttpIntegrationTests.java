@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imgstore.service.catalog.StoreIds;
 import io.imgstore.testing.Barcode;
 import io.imgstore.testing.Fixtures;
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -20,7 +21,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * and carry its own index, number and exact time. The fixtures are copied to a temporary root
  * (never written to); the test is skipped when they are absent.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class FixtureFramesOverHttpIntegrationTests {
 
     static final Path ROOT = TestStores.tempRoot("imgstore-read-fixtures");

@@ -2,9 +2,9 @@ package io.imgstore.service.read;
 
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * registry keeps only 2 stores open, so tests that touch several stores evict readers all the time.
  * Subclasses share one application context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 abstract class ReadIntegrationTestBase {
 
     static final Path ROOT = TestStores.tempRoot("imgstore-read-it");

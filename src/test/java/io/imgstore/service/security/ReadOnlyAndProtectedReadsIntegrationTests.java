@@ -2,13 +2,13 @@ package io.imgstore.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code protect-reads}): no write in any spelling, even with the admin token; reads in any
  * spelling need a token, which may come as {@code ?access_token=} only on the live WebSocket.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class ReadOnlyAndProtectedReadsIntegrationTests extends SecurityTestSupport {
 
     @TempDir

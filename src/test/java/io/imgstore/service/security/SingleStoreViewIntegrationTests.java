@@ -2,19 +2,19 @@ package io.imgstore.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** {@code imgstore view lab/one}: only that store, whatever the spelling; no tokens (writes open, as documented). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class SingleStoreViewIntegrationTests extends SecurityTestSupport {
 
     @TempDir

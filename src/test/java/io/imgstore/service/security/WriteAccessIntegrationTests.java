@@ -2,6 +2,7 @@ package io.imgstore.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * a write token limited to another folder. All refused with problem+json and nothing written on
  * disk; the right token writes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServiceIntegrationTest
 class WriteAccessIntegrationTests extends SecurityTestSupport {
 
     @TempDir

@@ -1,8 +1,8 @@
 package io.imgstore.service.viewer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.imgstore.testing.Ci;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -47,11 +46,9 @@ final class Browser implements AutoCloseable {
     /** Skips (locally) or fails (CI) when Chromium is not installed. */
     static void requireChromium() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("CI=true but " + CHROMIUM + " / " + CHROMEDRIVER
-                    + " are missing: .ci/run must install Debian's chromium and chromium-driver");
-        }
-        Assumptions.assumeTrue(present, "Chromium not installed (apt-get install chromium chromium-driver)");
+        Ci.require(present, "CI=true but " + CHROMIUM + " / " + CHROMEDRIVER
+                + " are missing: .ci/run must install Debian's chromium and chromium-driver",
+                "Chromium not installed (apt-get install chromium chromium-driver)");
     }
 
     static Browser start(String baseUrl) throws IOException {

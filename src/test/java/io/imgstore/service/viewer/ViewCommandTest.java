@@ -47,7 +47,7 @@ class ViewCommandTest {
             assertEquals(404, get(base + "/stores/sibling").statusCode(), "siblings are not served");
             assertEquals(404, get(base + "/stores").statusCode(), "no listing of the parent folder");
 
-            if (java.nio.file.Files.isExecutable(Browser.CHROMIUM) || "true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (java.nio.file.Files.isExecutable(Browser.CHROMIUM) || io.imgstore.testing.Ci.isCi()) {
                 try (Browser b = Browser.start(base)) {
                     b.open(url.substring(base.length()));
                     b.awaitIndex(0);

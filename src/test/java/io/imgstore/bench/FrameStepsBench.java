@@ -1,4 +1,4 @@
-package io.imgstore.service.read.bench;
+package io.imgstore.bench;
 
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;

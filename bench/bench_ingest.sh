@@ -2,7 +2,7 @@
 # Ingest benchmark (README, "Performance"): the library's own write rate (IngestBench) against the
 # HTTP push rate of examples/push_frames.py for the same format and frames, runs interleaved so that
 # a busy machine hurts both alike; then 4 rigs at once.
-#   examples/bench_ingest.sh [format] [frames] [h] [w] [reps]
+#   bench/bench_ingest.sh [format] [frames] [h] [w] [reps]
 # Needs: ./mvnw -o -q package -DskipTests && ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for i in $(seq 120); do curl -fs "http://localhost:$PORT/actuator/health" >/dev/null && break; sleep 1; done
 for r in $(seq "$REPS"); do
-  echo "library $(java -Xmx1g -cp "$CP" io.imgstore.service.ingest.IngestBench "$FORMAT" "$FRAMES" "$H" "$W" "$WORK/lib" | tail -1)"
+  echo "library $(java -Xmx1g -cp "$CP" io.imgstore.bench.IngestBench "$FORMAT" "$FRAMES" "$H" "$W" "$WORK/lib" | tail -1)"
   rm -rf "$WORK/lib"/*
   echo "http    $(python3 examples/push_frames.py --url "http://localhost:$PORT" --path "bench/run$r" \
       --format "$FORMAT" --shape "$H" "$W" --frames "$FRAMES" --json)"

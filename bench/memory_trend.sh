@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory of the server during a long push (README, "Performance"): rigs push 1920x1200 avc1/mp4 frames
 # at a fixed rate while heap-after-GC (jvm.gc.live.data.size), heap used and the process RSS are sampled.
-#   examples/memory_trend.sh [seconds] [rigs] [fps]
+#   bench/memory_trend.sh [seconds] [rigs] [fps]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-180}; RIGS=${2:-2}; FPS=${3:-15}

@@ -1,12 +1,13 @@
-package io.imgstore.service.read.bench;
+package io.imgstore.bench;
 
-import io.imgstore.format.FrameBarcode;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.ImageCodec;
+import io.imgstore.testing.Barcode;
+import io.imgstore.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -72,7 +73,7 @@ public final class ReadBenchStores {
     /** Photo panned by n pixels, noise +-4, barcode in the top 64 rows. */
     static Image frame(Image photo, int n, boolean color, SplittableRandom rnd) {
         int channels = color ? 3 : 1;
-        Image barcode = FrameBarcode.draw(n, 64, SIZE, channels, PixelType.UINT8);
+        Image barcode = Barcode.draw(n, 64, SIZE, channels, PixelType.UINT8);
         byte[] out = new byte[SIZE * SIZE * channels];
         int dx = n % Math.max(1, photo.width() - SIZE);
         for (int y = 0; y < SIZE; y++) {
@@ -97,7 +98,7 @@ public final class ReadBenchStores {
 
     /** The fixtures' photograph (BGR), or a synthetic texture when the fixtures are absent. */
     static Image photo() {
-        Path p = Path.of(System.getProperty("imgstore.fixtures", "../shared/fixtures"), "real", "graffiti.png");
+        Path p = Fixtures.root().resolve("real/graffiti.png");
         if (Files.isRegularFile(p)) {
             return ImageCodec.read(p, true);
         }

@@ -1,10 +1,11 @@
-package io.imgstore.service.ingest;
+package io.imgstore.bench;
 
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
-import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
+import io.imgstore.service.ingest.CreateStoreRequest;
+import io.imgstore.service.ingest.IngestSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Random;
  *
  * <pre>
  * ./mvnw -o -q test-compile
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.imgstore.service.ingest.IngestBench npy 500 1200 1920 /tmp/bench
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.imgstore.bench.IngestBench npy 500 1200 1920 /tmp/bench
  * </pre>
  */
 public final class IngestBench {

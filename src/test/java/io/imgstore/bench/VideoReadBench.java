@@ -1,4 +1,4 @@
-package io.imgstore.format.codec.bench;
+package io.imgstore.bench;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -22,13 +22,14 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
-import io.imgstore.format.codec.Barcode;
 import io.imgstore.format.codec.CodecInfo;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.codec.ImageOps;
 import io.imgstore.format.codec.VideoChunkReader;
 import io.imgstore.format.codec.VideoChunkWriter;
 import io.imgstore.format.codec.VideoEncoderSettings;
+import io.imgstore.testing.Barcode;
+import io.imgstore.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * <pre>
  * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
- *     io.imgstore.format.codec.bench.VideoReadBench size=512x512,1920x1200 gop=10,25,50 q=1000,2000 \
+ *     io.imgstore.bench.VideoReadBench size=512x512,1920x1200 gop=10,25,50 q=1000,2000 \
  *     formats=avc1/mp4 frames=250 reads=200 color=false threads=1
  * </pre>
  *
@@ -267,7 +268,7 @@ public final class VideoReadBench {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static Image texture(int w, int h, boolean color) {
-        Path graffiti = Path.of(System.getProperty("imgstore.fixtures", "../shared/fixtures"), "real", "graffiti.png");
+        Path graffiti = Fixtures.root().resolve("real/graffiti.png");
         if (Files.isRegularFile(graffiti)) {
             return ImageOps.resize(ImageCodec.read(graffiti, color), w, h);
         }
