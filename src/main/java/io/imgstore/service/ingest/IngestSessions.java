@@ -3,7 +3,7 @@ package io.imgstore.service.ingest;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.format.InvalidImageException;
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreExistsException;
 import io.imgstore.format.StoreFormat;
@@ -97,7 +97,7 @@ public class IngestSessions implements SmartInitializingSingleton {
      * @throws io.imgstore.service.catalog.InvalidStorePathException for a path that is absolute, has {@code ..}, ...
      * @throws StoreExistsException when the path exists or lies inside another store
      * @throws UnsupportedFormatException for unknown formats and dtypes
-     * @throws InvalidImageException for bad shapes or chunk sizes
+     * @throws BadRequestException for bad shapes or chunk sizes
      */
     public WriterSession create(CreateStoreRequest req) {
         Path dir = catalog.newStoreDir(req.path());
@@ -142,7 +142,7 @@ public class IngestSessions implements SmartInitializingSingleton {
             throw new UnsupportedFormatException("cannot write format '" + req.format() + "'");
         }
         if (req.imgshape() == null || req.imgshape().stream().anyMatch(v -> v == null)) {
-            throw new InvalidImageException("imgshape is required: [h, w] or [h, w, 3]");
+            throw new BadRequestException("imgshape is required: [h, w] or [h, w, 3]");
         }
         int[] shape = req.imgshape().stream().mapToInt(Integer::intValue).toArray();
         PixelType type = PixelType.ofDtype(req.imgdtype() == null ? "uint8" : req.imgdtype());
@@ -159,7 +159,7 @@ public class IngestSessions implements SmartInitializingSingleton {
         String encoding = req.encoding() == null || req.encoding().isBlank() ? null : req.encoding();
         StoreSpec spec = new StoreSpec(format, shape, type, chunksize, req.userMetadata(), encoding, enc);
         if (shape[0] > 65536 || shape[1] > 65536 || (long) shape[0] * shape[1] > 268_435_456L) {
-            throw new InvalidImageException("imgshape too large: " + java.util.Arrays.toString(shape));
+            throw new BadRequestException("imgshape too large: " + java.util.Arrays.toString(shape));
         }
         long frameBytes;
         try {
@@ -168,7 +168,7 @@ public class IngestSessions implements SmartInitializingSingleton {
             frameBytes = Long.MAX_VALUE;
         }
         if (frameBytes > maxFrameBytes) {
-            throw new InvalidImageException("a frame of imgshape " + java.util.Arrays.toString(shape) + " "
+            throw new BadRequestException("a frame of imgshape " + java.util.Arrays.toString(shape) + " "
                     + type.dtype() + " has " + (frameBytes == Long.MAX_VALUE ? "too many" : String.valueOf(frameBytes))
                     + " bytes, more than imgstore.ingest.max-frame-bytes (" + maxFrameBytes + ")");
         }

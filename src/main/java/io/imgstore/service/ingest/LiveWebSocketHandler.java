@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
+import io.imgstore.service.web.Problems;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -45,8 +46,11 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
     private final long minIntervalNanos;
     private final int quality;
 
-    public LiveWebSocketHandler(IngestSessions sessions, StoreRegistry registry) {
+    private final Problems problems;
+
+    public LiveWebSocketHandler(IngestSessions sessions, StoreRegistry registry, Problems problems) {
         this.sessions = sessions;
+        this.problems = problems;
         this.registry = registry;
         this.senders = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ingest-live");
@@ -173,15 +177,12 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
             }
             WsMessages.sendQuietly(out, WsMessages.json(Map.of("closed", true, "frame_count", n)));
             out.close(CloseStatus.NORMAL);
-        } catch (StoreNotInRootException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.NOT_FOUND, "store-not-found", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("store-not-found"));
-        } catch (io.imgstore.service.catalog.InvalidStorePathException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("bad-request"));
-        } catch (io.imgstore.format.FileOutsideRootException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.FORBIDDEN, "outside-root", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("outside-root"));
+        } catch (StoreNotInRootException | io.imgstore.service.catalog.InvalidStorePathException
+                | io.imgstore.format.FileOutsideRootException e) {
+            ProblemDetail p = problems.of(e);
+            WsMessages.sendQuietly(out, WsMessages.problem(p));
+            String type = String.valueOf(p.getType());
+            out.close(CloseStatus.POLICY_VIOLATION.withReason(type.substring(type.lastIndexOf('/') + 1)));
         }
     }
 

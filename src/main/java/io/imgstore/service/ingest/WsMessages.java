@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
+import io.imgstore.service.web.ProblemWriter;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.util.UriTemplate;
@@ -30,17 +31,11 @@ final class WsMessages {
         return new TextMessage(JSON.writeValueAsString(body));
     }
 
-    /** A problem object (RFC 9457 fields) as a text message. */
-    static TextMessage problem(HttpStatus status, String type, String detail, Map<String, ?> extra) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("type", "/problems/" + type);
-        p.put("title", status.getReasonPhrase());
-        p.put("status", status.value());
-        p.put("detail", detail);
-        if (extra != null) {
-            p.putAll(extra);
-        }
-        return json(p);
+    private static final ProblemWriter PROBLEMS = new ProblemWriter(JSON);
+
+    /** A problem object (RFC 9457 members, then its properties) as a text message. */
+    static TextMessage problem(ProblemDetail problem) {
+        return new TextMessage(new String(PROBLEMS.bytes(problem), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static void sendQuietly(WebSocketSession ws, org.springframework.web.socket.WebSocketMessage<?> m) {

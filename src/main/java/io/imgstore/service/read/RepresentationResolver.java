@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.read.Representation.Kind;
 import java.util.List;
 import java.util.Locale;

@@ -1,13 +1,25 @@
-package io.imgstore.service.read;
+package io.imgstore.service.web;
 
-import io.imgstore.service.web.ApiProblems;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
 
-/** A malformed or out-of-range request parameter: answered {@code 400} as {@code /problems/bad-request}. */
-class BadRequestException extends ErrorResponseException {
+/**
+ * A malformed or out-of-range request argument (query parameter, header, body field): answered
+ * {@code 400} as {@code /problems/bad-request}. The service's one "bad argument" exception; the
+ * library's {@code InvalidImageException} is for images only.
+ */
+public class BadRequestException extends RuntimeException implements ApiError {
 
-    BadRequestException(String detail) {
-        super(HttpStatus.BAD_REQUEST, ApiProblems.problem(HttpStatus.BAD_REQUEST, "bad-request", detail), null);
+    public BadRequestException(String detail) {
+        super(detail);
+    }
+
+    @Override
+    public HttpStatus status() {
+        return HttpStatus.BAD_REQUEST;
+    }
+
+    @Override
+    public String problemType() {
+        return "bad-request";
     }
 }
