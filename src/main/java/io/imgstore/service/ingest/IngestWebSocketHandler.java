@@ -4,6 +4,7 @@ import io.imgstore.format.InvalidImageException;
 import io.imgstore.format.ExtraDataTooLargeException;
 import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.web.Problems;
+import io.imgstore.service.web.WsMessages;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,14 @@
-package io.imgstore.service.ingest;
+package io.imgstore.service.live;
 
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.ingest.IngestSessions;
+import io.imgstore.service.ingest.LatestFrame;
+import io.imgstore.service.ingest.WriterSession;
+import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +112,7 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
             try {
                 LatestFrame f = pending.getAndSet(null);
                 if (f != null && out.isOpen()) {
-                    byte[] jpeg = f.jpeg(encoding, quality);
+                    byte[] jpeg = f.jpeg(encoding, image -> FrameRendering.jpeg(image, quality));
                     out.sendMessage(new BinaryMessage(record(f.frameNumber(), f.frameTime(), f.frameIndex(), jpeg)));
                     lastSent = System.nanoTime();
                 }
@@ -172,7 +177,7 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
             int n = store.frameCount();
             if (n > 0) {
                 Frame f = store.getFrameByIndex(n - 1);
-                byte[] jpeg = FrameEncoding.jpeg(f.image(), quality);
+                byte[] jpeg = FrameRendering.jpeg(f.image(), quality);
                 out.sendMessage(new BinaryMessage(record(f.info().frameNumber(), f.info().frameTime(), n - 1, jpeg)));
             }
             WsMessages.sendQuietly(out, WsMessages.json(Map.of("closed", true, "frame_count", n)));

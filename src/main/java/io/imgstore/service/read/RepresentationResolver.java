@@ -50,7 +50,7 @@ class RepresentationResolver {
         return v;
     }
 
-    private static Kind byName(String format) {
+    static Kind byName(String format) {
         return switch (format.trim().toLowerCase(Locale.ROOT)) {
             case "png" -> Kind.PNG;
             case "jpeg", "jpg" -> Kind.JPEG;
@@ -59,7 +59,7 @@ class RepresentationResolver {
         };
     }
 
-    private static Kind byAccept(String accept) throws HttpMediaTypeNotAcceptableException {
+    static Kind byAccept(String accept) throws HttpMediaTypeNotAcceptableException {
         AcceptHeader a = AcceptHeader.parse(accept);
         if (a == null) {
             return Kind.PNG;
