@@ -1,6 +1,7 @@
 package io.imgstore.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -33,4 +34,27 @@ class ArchitectureTest {
     static final ArchRule cliDoesNotReachIntoTheWebLayer = noClasses()
             .that().resideInAPackage("io.imgstore.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("io.imgstore.service.read..", "io.imgstore.service.ingest..");
+
+    /**
+     * Features ({@code read}, {@code ingest}, {@code live}, {@code viewer}) depend on the shared
+     * packages ({@code web}, {@code security}, {@code catalog}), never the reverse; {@code live} builds on
+     * {@code read} and {@code ingest}, which do not know it.
+     */
+    @ArchTest
+    static final ArchRule noCyclesBetweenServicePackages = slices()
+            .matching("io.imgstore.service.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule webKnowsNoFeature = noClasses()
+            .that().resideInAPackage("io.imgstore.service.web..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.imgstore.service.read..",
+                    "io.imgstore.service.ingest..", "io.imgstore.service.live..", "io.imgstore.service.viewer..",
+                    "io.imgstore.service.security..")
+            .because("exceptions of a feature carry their own problem (ApiError); web maps them without knowing them");
+
+    @ArchTest
+    static final ArchRule readAndIngestDoNotKnowLive = noClasses()
+            .that().resideInAnyPackage("io.imgstore.service.read..", "io.imgstore.service.ingest..")
+            .should().dependOnClassesThat().resideInAPackage("io.imgstore.service.live..");
 }

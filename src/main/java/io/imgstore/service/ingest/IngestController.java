@@ -6,7 +6,8 @@ import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.InvalidImageException;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.ImageCodec;
-import io.imgstore.service.web.ApiProblems;
+import io.imgstore.service.web.BadRequestException;
+import io.imgstore.service.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,10 +49,12 @@ public class IngestController {
 
     private final IngestSessions sessions;
     private final IngestProperties props;
+    private final Problems problems;
 
-    public IngestController(IngestSessions sessions) {
+    public IngestController(IngestSessions sessions, Problems problems) {
         this.sessions = sessions;
         this.props = sessions.properties();
+        this.problems = problems;
     }
 
     @PostMapping(path = "/stores", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -75,25 +78,26 @@ public class IngestController {
                 decoder.abort();
                 long n = stream.drain();
                 discardRest(in);
-                return problem(HttpStatus.BAD_REQUEST, "malformed-record", e.getMessage() + "; " + n
+                return problem(RecordDecoder.malformed(e), "; " + n
                         + " frame(s) of this request were accepted and stay in the store", n, session);
             } catch (IOException e) {
                 // the client went away (or timed out) mid-stream: every complete record is kept
                 decoder.abort();
                 long n = stream.drain();
                 if (e instanceof UploadTooSlowException) {
-                    return problem(HttpStatus.REQUEST_TIMEOUT, "upload-too-slow", e.getMessage() + "; " + n
-                            + " frame(s) of this request were accepted and stay in the store", n, session);
+                    return problem(e, "; " + n + " frame(s) of this request were accepted and stay in the store",
+                            n, session);
                 }
                 LOG.info("client of store {} disconnected after {} frame(s): {}", id, n, e.toString());
-                return problem(HttpStatus.BAD_REQUEST, "stream-interrupted", "the request body ended abruptly ("
-                        + e.getMessage() + "); " + n + " frame(s) of this request were accepted", n, session);
+                return problem(Problems.problem(HttpStatus.BAD_REQUEST, "stream-interrupted", "the request body ended"
+                        + " abruptly (" + e.getMessage() + "); " + n + " frame(s) of this request were accepted"),
+                        n, session);
             } catch (InterruptedException e) {
                 decoder.abort();
                 Thread.currentThread().interrupt();
                 long n = stream.drain();
-                return problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the server is stopping; " + n
-                        + " frame(s) of this request were accepted", n, session);
+                return problem(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the server is"
+                        + " stopping; " + n + " frame(s) of this request were accepted"), n, session);
             } catch (RuntimeException e) {
                 decoder.abort();
                 return writeFailure(e, stream, session);
@@ -223,7 +227,7 @@ public class IngestController {
             throw e;
         }
         if (session.frameCount() == 0) {
-            throw new InvalidImageException("extra data belongs to the most recent frame: add a frame first");
+            throw new BadRequestException("extra data belongs to the most recent frame: add a frame first");
         }
         session.addExtraData(data);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -246,10 +250,10 @@ public class IngestController {
         try {
             node = EXTRA_JSON.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidImageException("extra data is not valid JSON: " + e.getOriginalMessage());
+            throw new BadRequestException("extra data is not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new InvalidImageException("extra data must be a JSON object");
+            throw new BadRequestException("extra data must be a JSON object");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> data = EXTRA_JSON.convertValue(node, Map.class);
@@ -271,25 +275,19 @@ public class IngestController {
     private ResponseEntity<ProblemDetail> writeFailure(RuntimeException e, WriterSession.Stream stream,
                                                        WriterSession session) {
         long n = stream.drain();
-        if (e instanceof InvalidImageException || e instanceof MalformedRecordException) {
-            return problem(HttpStatus.BAD_REQUEST, "malformed-record", e.getMessage() + "; " + n
-                    + " frame(s) of this request were accepted", n, session);
-        }
-        if (e instanceof StoreClosedException) {
-            return problem(HttpStatus.CONFLICT, "store-closed", e.getMessage() + "; " + n
-                    + " frame(s) of this request were accepted", n, session);
-        }
-        LOG.warn("writing store {} failed: {}", session.id(), e.toString());
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error", "writing failed: " + e.getMessage() + "; "
-                + n + " frame(s) of this request were accepted", n, session);
+        return problem(problems.ofStoreFailure(RecordDecoder.malformed(e), "writing failed: ", "; " + n
+                + " frame(s) of this request were accepted"), n, session);
     }
 
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail, long accepted,
-                                                 WriterSession session) {
-        ProblemDetail p = ApiProblems.problem(status, type, detail);
+    private ResponseEntity<ProblemDetail> problem(Throwable e, String suffix, long accepted, WriterSession session) {
+        return problem(problems.of(e, suffix), accepted, session);
+    }
+
+    /** A problem of a frame upload: it says how many frames of the request were kept. */
+    static ResponseEntity<ProblemDetail> problem(ProblemDetail p, long accepted, WriterSession session) {
         p.setProperty("frames_accepted", accepted);
         p.setProperty("frame_count", session.frameCount());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return ResponseEntity.status(p.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     private static void discardRest(InputStream in) {

@@ -1,5 +1,7 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.service.security.LegacyWriteAccess;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -44,7 +46,7 @@ public record IngestProperties(
         @Min(1) @Max(100) int liveJpegQuality,
         @Min(1) @Max(Integer.MAX_VALUE - 16) long maxFrameBytes,
         @Min(1) long maxExtraDataBytes,
-        @Min(1) long maxExtraDataBytesPerChunk) {
+        @Min(1) long maxExtraDataBytesPerChunk) implements LegacyWriteAccess {
 
     /** Default of {@link #maxFrameBytes}: 256 MiB (e.g. 8192 x 8192 x 3 uint16 is 384 MiB, refused). */
     public static final long DEFAULT_MAX_FRAME_BYTES = 256L * 1024 * 1024;

@@ -3,14 +3,11 @@ package io.imgstore.service.ingest;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.format.InvalidImageException;
-import io.imgstore.format.PixelType;
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.StoreExistsException;
-import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.UnsupportedFormatException;
-import io.imgstore.format.codec.VideoEncoderSettings;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreNotInRootException;
@@ -21,22 +18,16 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
 /**
@@ -47,35 +38,28 @@ import org.springframework.stereotype.Service;
  * {@link ImgStoreWriter#recover} when the server starts (or, failing that, when a client first
  * writes to it): the open chunk's index is rebuilt from its journal, and the store is kept open so
  * that rigs continue where they were (in a new chunk) and close it as usual. A graceful shutdown
- * closes every open store cleanly (nothing is lost) and remembers them in {@code <root>/.ingest/reopen},
- * so that they too are reopened for continuation on the next start.
+ * closes every open store cleanly (nothing is lost) and remembers them in the {@link ReopenList},
+ * so that they too are reopened for continuation on the next start ({@link IngestRecovery}). Journals
+ * are synced and readers refreshed by {@link IngestSyncTicker}; requests become specs in {@link StoreSpecs}.
  */
 @Service
-public class IngestSessions implements SmartInitializingSingleton {
+public class IngestSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestSessions.class);
-    private static final String REOPEN_FILE = ".ingest/reopen";
 
     private final StoreCatalog catalog;
     private final StoreRegistry registry;
     private final IngestProperties props;
     private final BufferBudget budget;
     private final Map<String, WriterSession> open = new ConcurrentHashMap<>();
-    private final Map<String, Long> refreshedAt = new HashMap<>();
-    private final ScheduledExecutorService ticker;
+    private final ReopenList reopenList;
 
     public IngestSessions(StoreCatalog catalog, StoreRegistry registry, IngestProperties props, MeterRegistry meters) {
         this.catalog = catalog;
         this.registry = registry;
         this.props = props;
         this.budget = new BufferBudget(props.maxBufferedBytes());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = Math.max(10, props.syncInterval().toMillis());
-        ticker.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+        this.reopenList = new ReopenList(catalog.root());
         Gauge.builder("imgstore.ingest.open", open, Map::size).description("stores open for writing").register(meters);
         Gauge.builder("imgstore.ingest.buffered.bytes", budget, BufferBudget::heldBytes)
                 .description("frame bytes parsed and waiting for a writer").register(meters);
@@ -97,11 +81,11 @@ public class IngestSessions implements SmartInitializingSingleton {
      * @throws io.imgstore.service.catalog.InvalidStorePathException for a path that is absolute, has {@code ..}, ...
      * @throws StoreExistsException when the path exists or lies inside another store
      * @throws UnsupportedFormatException for unknown formats and dtypes
-     * @throws InvalidImageException for bad shapes or chunk sizes
+     * @throws BadRequestException for bad shapes or chunk sizes
      */
     public WriterSession create(CreateStoreRequest req) {
         Path dir = catalog.newStoreDir(req.path());
-        StoreSpec spec = specOf(req, props.maxFrameBytes());
+        StoreSpec spec = StoreSpecs.of(req, props.maxFrameBytes());
         for (Path p = dir; p != null && p.startsWith(catalog.root()) && !p.equals(catalog.root()); p = p.getParent()) {
             if (ImgStore.isStore(p)) {
                 throw new StoreExistsException(p.equals(dir) ? "a store already exists at " + req.path()
@@ -125,55 +109,9 @@ public class IngestSessions implements SmartInitializingSingleton {
         }
     }
 
-    /** The spec of a new store under the default frame limit (public for {@code io.imgstore.bench.IngestBench}). */
+    /** The spec of a new store with the default frame limit (for tools and benches); see {@link StoreSpecs}. */
     public static StoreSpec specOf(CreateStoreRequest req) {
-        return specOf(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
-    }
-
-    /**
-     * The spec of a new store; frames larger than {@code maxFrameBytes} (h x w x channels x bytes per
-     * sample, computed without overflow) are refused before anything is created or allocated.
-     */
-    static StoreSpec specOf(CreateStoreRequest req, long maxFrameBytes) {
-        if (req.format() == null || req.format().isBlank()) {
-            throw new UnsupportedFormatException("format is required, e.g. \"avc1/mp4\" or \"npy\"");
-        }
-        StoreFormat format = StoreFormat.of(req.format());
-        if (format.name().equals("mjpeg") || !StoreFormat.SUPPORTED.contains(format)) {
-            throw new UnsupportedFormatException("cannot write format '" + req.format() + "'");
-        }
-        if (req.imgshape() == null || req.imgshape().stream().anyMatch(v -> v == null)) {
-            throw new InvalidImageException("imgshape is required: [h, w] or [h, w, 3]");
-        }
-        int[] shape = req.imgshape().stream().mapToInt(Integer::intValue).toArray();
-        PixelType type = PixelType.ofDtype(req.imgdtype() == null ? "uint8" : req.imgdtype());
-        int chunksize = req.chunksize() == null ? StoreSpec.defaultChunksize(format) : req.chunksize();
-        VideoEncoderSettings enc = null;
-        if (format.equals(StoreFormat.AVC1_MP4)) {
-            // fragmented: a chunk being written stays playable up to its last keyframe if the server is killed
-            enc = VideoEncoderSettings.defaults().withFragmented(true);
-        } else if (format.equals(StoreFormat.MJPEG_AVI)) {
-            enc = VideoEncoderSettings.mjpegDefaults();
-        } else if (format.video()) {
-            enc = VideoEncoderSettings.defaults();
-        }
-        String encoding = req.encoding() == null || req.encoding().isBlank() ? null : req.encoding();
-        StoreSpec spec = new StoreSpec(format, shape, type, chunksize, req.userMetadata(), encoding, enc);
-        if (shape[0] > 65536 || shape[1] > 65536 || (long) shape[0] * shape[1] > 268_435_456L) {
-            throw new InvalidImageException("imgshape too large: " + java.util.Arrays.toString(shape));
-        }
-        long frameBytes;
-        try {
-            frameBytes = RecordDecoder.frameBytes(shape, type);
-        } catch (ArithmeticException e) {
-            frameBytes = Long.MAX_VALUE;
-        }
-        if (frameBytes > maxFrameBytes) {
-            throw new InvalidImageException("a frame of imgshape " + java.util.Arrays.toString(shape) + " "
-                    + type.dtype() + " has " + (frameBytes == Long.MAX_VALUE ? "too many" : String.valueOf(frameBytes))
-                    + " bytes, more than imgstore.ingest.max-frame-bytes (" + maxFrameBytes + ")");
-        }
-        return spec;
+        return StoreSpecs.of(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
     }
 
     private WriterSession newSession(String id, Path dir, ImgStoreWriter w) {
@@ -301,99 +239,30 @@ public class IngestSessions implements SmartInitializingSingleton {
         }
     }
 
-    /** On start: recover stores a killed server left open, reopen those a graceful shutdown closed. */
-    @Override
-    public void afterSingletonsInstantiated() {
-        warmUpCodecs();
-        if (!props.recoverOnStart()) {
-            return;
-        }
-        List<String> reopen = readReopenList();
-        for (StoreEntry e : catalog.list()) {
-            boolean locked = e.live();
-            boolean listed = reopen.contains(e.path());
-            if (!locked && !listed) {
-                continue;
-            }
-            try {
-                synchronized (this) {
-                    if (locked) {
-                        recover(e.id(), e.dir());
-                    } else {
-                        checkConfined(e.dir());
-                        ImgStoreWriter w = ImgStoreWriter.recover(e.dir()); // a closed store: reopened for appending
-                        open.put(e.id(), newSession(e.id(), e.dir(), w));
-                        registry.invalidate(e.id());
-                        LOG.info("reopened store {} ({} frames) for continuation after a restart", e.id(), w.frameCount());
-                    }
-                }
-            } catch (RuntimeException ex) {
-                LOG.warn("cannot recover store {}: {}", e.id(), ex.getMessage());
-            }
-        }
-        try {
-            Files.deleteIfExists(catalog.root().resolve(REOPEN_FILE));
-        } catch (IOException ex) {
-            LOG.warn("cannot remove {}: {}", REOPEN_FILE, ex.getMessage());
-        }
+    /** Recovers a store a killed server left open ({@code .lock} present): see {@link IngestRecovery}. */
+    synchronized WriterSession recoverAtStart(StoreEntry e) {
+        return recover(e.id(), e.dir());
     }
 
-    /**
-     * Loads the OpenCV/FFmpeg natives in the background at start, so that the first frame a rig sends
-     * is not held up for seconds (which would also delay the answer to its first request).
-     */
-    private static void warmUpCodecs() {
-        Thread t = new Thread(() -> {
-            try {
-                io.imgstore.format.codec.ImageCodec.encode(io.imgstore.format.Image.blank(2, 2, 1, PixelType.UINT8),
-                        ".png", 95);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("codec natives could not be loaded: {}", e.toString());
-            }
-        }, "ingest-codec-warmup");
-        t.setDaemon(true);
-        t.start();
+    /** Reopens a store a graceful shutdown closed, for appending: see {@link IngestRecovery}. */
+    synchronized WriterSession reopen(StoreEntry e) {
+        checkConfined(e.dir());
+        ImgStoreWriter w = ImgStoreWriter.recover(e.dir()); // a closed store: reopened for appending
+        WriterSession s = newSession(e.id(), e.dir(), w);
+        open.put(e.id(), s);
+        registry.invalidate(e.id());
+        LOG.info("reopened store {} ({} frames) for continuation after a restart", e.id(), w.frameCount());
+        return s;
     }
 
-    private List<String> readReopenList() {
-        Path f = catalog.root().resolve(REOPEN_FILE);
-        try {
-            return Files.isRegularFile(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", REOPEN_FILE, e.getMessage());
-            return List.of();
-        }
-    }
-
-    // ---- periodic sync and refresh ----
-
-    private void tick() {
-        try {
-            for (WriterSession s : open.values()) {
-                if (s.isClosed()) {
-                    continue;
-                }
-                long n = s.frameCount();
-                Long last;
-                synchronized (refreshedAt) {
-                    last = refreshedAt.put(s.id(), n);
-                }
-                if (last == null || last != n) {
-                    s.syncAsync();
-                    // readers see the journal-backed open chunk: refresh them at most once a tick
-                    registry.invalidate(s.id());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("ingest sync failed: {}", e.toString());
-        }
+    ReopenList reopenList() {
+        return reopenList;
     }
 
     // ---- shutdown ----
 
     @PreDestroy
     public void shutdown() {
-        ticker.shutdownNow();
         List<String> closed = new ArrayList<>();
         for (WriterSession s : open.values()) {
             try {
@@ -405,14 +274,7 @@ public class IngestSessions implements SmartInitializingSingleton {
         }
         open.clear();
         if (!closed.isEmpty() && props.recoverOnStart()) {
-            Path f = catalog.root().resolve(REOPEN_FILE);
-            try {
-                Files.createDirectories(f.getParent());
-                Files.write(f, closed, StandardCharsets.UTF_8);
-                LOG.info("closed {} open store(s) at shutdown; they are reopened on the next start", closed.size());
-            } catch (IOException e) {
-                LOG.warn("cannot write {}: {}", REOPEN_FILE, e.getMessage());
-            }
+            reopenList.write(closed);
         }
     }
 }

@@ -6,19 +6,17 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** Registers {@code /stores/{id}/ingest} and {@code /stores/{id}/live}; origins: {@code imgstore.security.allowed-origins}. */
+/** Registers {@code /stores/{id}/ingest}; origins: {@code imgstore.security.allowed-origins}. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class IngestWebSocketConfig implements WebSocketConfigurer {
 
     private final IngestWebSocketHandler ingest;
-    private final LiveWebSocketHandler live;
 
     private final String[] allowedOrigins;
 
-    public IngestWebSocketConfig(IngestWebSocketHandler ingest, LiveWebSocketHandler live, SecurityProperties security) {
+    public IngestWebSocketConfig(IngestWebSocketHandler ingest, SecurityProperties security) {
         this.ingest = ingest;
-        this.live = live;
         this.allowedOrigins = security.allowedOrigins().toArray(String[]::new);
     }
 
@@ -27,6 +25,5 @@ public class IngestWebSocketConfig implements WebSocketConfigurer {
         // same origin and clients without Origin (rigs) always; other browser origins only when listed
         // (the security chain refuses them first, with problem+json: StoreAccessRules)
         registry.addHandler(ingest, "/stores/{id}/ingest").setAllowedOriginPatterns(allowedOrigins);
-        registry.addHandler(live, "/stores/{id}/live").setAllowedOriginPatterns(allowedOrigins);
     }
 }

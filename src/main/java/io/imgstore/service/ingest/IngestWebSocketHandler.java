@@ -1,12 +1,14 @@
 package io.imgstore.service.ingest;
 
 import io.imgstore.format.InvalidImageException;
-import io.imgstore.format.StoreLockedException;
-import io.imgstore.service.catalog.StoreNotInRootException;
+import io.imgstore.format.ExtraDataTooLargeException;
+import io.imgstore.service.web.BadRequestException;
+import io.imgstore.service.web.Problems;
+import io.imgstore.service.web.WsMessages;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -33,9 +35,11 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
     private static final String STATE = "imgstore.ingest.state";
 
     private final IngestSessions sessions;
+    private final Problems problems;
 
-    public IngestWebSocketHandler(IngestSessions sessions) {
+    public IngestWebSocketHandler(IngestSessions sessions, Problems problems) {
         this.sessions = sessions;
+        this.problems = problems;
     }
 
     private static final class State {
@@ -67,24 +71,17 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             st.stream = session.openStream("WebSocket from " + ws.getRemoteAddress(),
                     n -> WsMessages.sendQuietly(out, WsMessages.json(Map.of("frames_written", n))));
             ws.getAttributes().put(STATE, st);
-        } catch (StoreNotInRootException e) {
-            fail(out, HttpStatus.NOT_FOUND, "store-not-found", e.getMessage());
-        } catch (io.imgstore.service.catalog.InvalidStorePathException e) {
-            fail(out, HttpStatus.BAD_REQUEST, "bad-request", e.getMessage());
-        } catch (StoreLockedException e) {
-            fail(out, HttpStatus.CONFLICT, "conflict", e.getMessage());
-        } catch (StoreClosedException e) {
-            fail(out, HttpStatus.CONFLICT, "store-closed", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("cannot open store {} for WebSocket ingest: {}", id, e.toString());
-            fail(out, HttpStatus.INTERNAL_SERVER_ERROR, "store-error", e.getMessage());
+            fail(out, problems.ofStoreFailure(e, "", null));
         }
     }
 
-    private static void fail(WebSocketSession out, HttpStatus status, String type, String detail) {
-        WsMessages.sendQuietly(out, WsMessages.problem(status, type, detail, null));
+    /** Sends the problem and closes the connection (the problem's type is the close reason). */
+    private static void fail(WebSocketSession out, ProblemDetail problem) {
+        WsMessages.sendQuietly(out, WsMessages.problem(problem));
         try {
-            out.close(CloseStatus.POLICY_VIOLATION.withReason(type));
+            String type = String.valueOf(problem.getType());
+            out.close(CloseStatus.POLICY_VIOLATION.withReason(type.substring(type.lastIndexOf('/') + 1)));
         } catch (Exception ignored) {
             // gone
         }
@@ -111,22 +108,24 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
                 st.decoder.abort();
                 st.skipRestOfMessage = !message.isLast();
                 long n = st.stream.drain();
-                WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "malformed-record",
-                        e.getMessage() + "; the message was dropped", Map.of("frames_accepted", n,
-                                "frame_count", st.session.frameCount())));
+                ProblemDetail p = problems.of(RecordDecoder.malformed(e), "; the message was dropped");
+                p.setProperty("frames_accepted", n);
+                p.setProperty("frame_count", st.session.frameCount());
+                WsMessages.sendQuietly(st.out, WsMessages.problem(p));
                 return;
             } catch (StoreClosedException e) {
                 st.decoder.abort();
-                fail(st.out, HttpStatus.CONFLICT, "store-closed", e.getMessage());
+                fail(st.out, problems.of(e));
                 return;
             } catch (RuntimeException e) {
                 // a write failed: report it with what was accepted, and stop
                 st.decoder.abort();
                 long n = st.stream.drain();
                 LOG.warn("WebSocket ingest into {} failed: {}", st.session.id(), e.toString());
-                WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error",
-                        "writing failed: " + e.getMessage(), Map.of("frames_accepted", n,
-                                "frame_count", st.session.frameCount())));
+                ProblemDetail p = problems.ofStoreFailure(e, "writing failed: ", null);
+                p.setProperty("frames_accepted", n);
+                p.setProperty("frame_count", st.session.frameCount());
+                WsMessages.sendQuietly(st.out, WsMessages.problem(p));
                 st.out.close(CloseStatus.SERVER_ERROR);
                 return;
             }
@@ -143,9 +142,9 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         }
         long limit = sessions.properties().maxExtraDataBytes();
         if (message.getPayloadLength() > limit) {
-            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+            WsMessages.sendQuietly(st.out, WsMessages.problem(problems.of(new ExtraDataTooLargeException(
                     "text message of " + message.getPayloadLength() + " characters is larger than "
-                            + "imgstore.ingest.max-extra-data-bytes (" + limit + "); dropped", null));
+                            + "imgstore.ingest.max-extra-data-bytes (" + limit + "); dropped"))));
             return;
         }
         JsonNode cmd;
@@ -155,18 +154,18 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             cmd = null;
         }
         if (cmd == null || !cmd.isObject()) {
-            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request",
-                    "text messages must be JSON objects: {\"extra\": {...}} or {\"close\": true}", null));
+            WsMessages.sendQuietly(st.out, WsMessages.problem(problems.of(new BadRequestException(
+                    "text messages must be JSON objects: {\"extra\": {...}} or {\"close\": true}"))));
             return;
         }
         try {
             JsonNode extra = cmd.get("extra");
             if (extra != null && !extra.isNull()) {
                 if (!extra.isObject()) {
-                    throw new InvalidImageException("\"extra\" must be a JSON object");
+                    throw new BadRequestException("\"extra\" must be a JSON object");
                 }
                 if (st.stream.drain() == 0 && st.session.frameCount() == 0) {
-                    throw new InvalidImageException("extra data belongs to the most recent frame: send a frame first");
+                    throw new BadRequestException("extra data belongs to the most recent frame: send a frame first");
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> data = WsMessages.JSON.convertValue(extra, Map.class);
@@ -178,15 +177,8 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
                 WsMessages.sendQuietly(st.out, WsMessages.json(Map.of("closed", true, "frame_count", n)));
                 st.out.close(CloseStatus.NORMAL);
             }
-        } catch (io.imgstore.format.ExtraDataTooLargeException e) {
-            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
-                    e.getMessage(), null));
-        } catch (InvalidImageException e) {
-            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(),
-                    null));
         } catch (RuntimeException e) {
-            WsMessages.sendQuietly(st.out, WsMessages.problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error",
-                    e.getMessage(), null));
+            WsMessages.sendQuietly(st.out, WsMessages.problem(problems.ofStoreFailure(e, "", null)));
         }
     }
 

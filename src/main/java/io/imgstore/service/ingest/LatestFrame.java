@@ -18,9 +18,12 @@ public record LatestFrame(Image image, long frameNumber, double frameTime, long 
         this(image, frameNumber, frameTime, frameIndex, new JpegCache());
     }
 
-    /** The JPEG of the frame (store encoding applied, 16-bit scaled to 8-bit), made once. */
-    public byte[] jpeg(String encoding, int quality) {
-        return jpeg.get(() -> FrameEncoding.jpeg(display(encoding), quality));
+    /**
+     * The JPEG of the frame as a viewer sees it (store encoding applied), made once by {@code encoder}
+     * and shared by every watcher.
+     */
+    public byte[] jpeg(String encoding, java.util.function.Function<Image, byte[]> encoder) {
+        return jpeg.get(() -> encoder.apply(display(encoding)));
     }
 
     /** The frame as a viewer sees it: the store's {@code encoding} (e.g. Bayer) applied. */

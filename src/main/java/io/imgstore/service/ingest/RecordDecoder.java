@@ -93,6 +93,15 @@ public final class RecordDecoder {
     }
 
     /**
+     * A bad image inside a frame stream is a malformed record ({@code 400 malformed-record}); any
+     * other exception is returned as it is.
+     */
+    static RuntimeException malformed(RuntimeException e) {
+        return e instanceof io.imgstore.format.InvalidImageException
+                ? new MalformedRecordException(e.getMessage(), e) : e;
+    }
+
+    /**
      * Bytes of one raw frame of this shape and dtype (h x w x channels x bytes per sample), computed
      * without overflow.
      *

@@ -5,7 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the write endpoints answer about a store.
+ * What the write endpoints answer about a store ({@code POST /stores}, {@code POST /stores/{id}/close}).
+ *
+ * <p>Why a second summary: {@code read.StoreSummary} ({@code GET /stores/{id}}) is the owner of a
+ * store's description and opens the store to give ranges, chunks and extra data; this one is made
+ * from the open writer alone (no reader opened while frames are written) and shares its fields'
+ * names and meaning: {@code id}, {@code path}, {@code class}, {@code format}, {@code imgshape},
+ * {@code imgdtype}, {@code chunksize}, {@code encoding}, {@code uuid}, {@code created_utc},
+ * {@code frame_count}, {@code user_metadata}, and {@link #openForWriting} (JSON {@code live} here,
+ * {@code writing} there: the API names stay as published).
  *
  * @param id           the store id (use it in {@code /stores/{id}/...})
  * @param path         path relative to the store root
@@ -18,7 +26,7 @@ import java.util.Map;
  * @param uuid         the store's uuid
  * @param createdUtc   as in {@code metadata.yaml}
  * @param frameCount   frames written
- * @param live         open for writing
+ * @param openForWriting open for writing (JSON {@code live})
  * @param userMetadata the user metadata
  */
 public record StoreSummary(
@@ -33,7 +41,7 @@ public record StoreSummary(
         String uuid,
         @JsonProperty("created_utc") String createdUtc,
         @JsonProperty("frame_count") long frameCount,
-        boolean live,
+        @JsonProperty("live") boolean openForWriting,
         @JsonProperty("user_metadata") Map<String, Object> userMetadata) {
 
     static StoreSummary of(WriterSession s, boolean live) {

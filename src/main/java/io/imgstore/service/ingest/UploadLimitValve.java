@@ -1,14 +1,18 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.service.web.ProblemWriter;
+import io.imgstore.service.web.Problems;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * Bounds HTTP uploads (every {@code POST} under {@code /stores}): at most {@code permits} at once. Each
@@ -19,6 +23,8 @@ import org.apache.coyote.ActionCode;
  * closed instead of drained (Tomcat would otherwise swallow the rest of the body on this thread).
  */
 final class UploadLimitValve extends ValveBase {
+
+    private static final ProblemWriter PROBLEMS = new ProblemWriter(null);
 
     private final Semaphore permits;
     private final int limit;
@@ -73,9 +79,10 @@ final class UploadLimitValve extends ValveBase {
     private void reject(Request request, Response response) throws IOException {
         // do not drain the body of a refused upload: close the connection after the answer
         request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-        byte[] body = ("{\"type\":\"/problems/busy\",\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"too many uploads at once (" + limit + "); retry shortly\",\"instance\":\""
-                + json(request.getDecodedRequestURI()) + "\"}").getBytes(StandardCharsets.UTF_8);
+        ProblemDetail problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "busy",
+                "too many uploads at once (" + limit + "); retry shortly");
+        problem.setInstance(URI.create(request.getRequestURI()));
+        byte[] body = PROBLEMS.bytes(problem);
         response.setStatus(503);
         response.setHeader("Retry-After", "1");
         response.setHeader("Connection", "close");
@@ -85,17 +92,4 @@ final class UploadLimitValve extends ValveBase {
         response.finishResponse();
     }
 
-    private static String json(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
 }

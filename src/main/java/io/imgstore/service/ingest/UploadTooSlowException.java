@@ -1,11 +1,24 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.service.web.ApiError;
+import org.springframework.http.HttpStatus;
+
 import java.io.IOException;
 
 /** An upload sent fewer than {@code upload-min-bytes} in an {@code upload-rate-window}: its body is no longer read. */
-public class UploadTooSlowException extends IOException {
+public class UploadTooSlowException extends IOException implements ApiError {
 
     public UploadTooSlowException(String message) {
         super(message);
+    }
+
+    @Override
+    public HttpStatus status() {
+        return HttpStatus.REQUEST_TIMEOUT;
+    }
+
+    @Override
+    public String problemType() {
+        return "upload-too-slow";
     }
 }

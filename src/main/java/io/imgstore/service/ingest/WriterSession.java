@@ -15,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +36,8 @@ public final class WriterSession {
     private static final long CLAIM_WAIT_NANOS = 5_000_000_000L;
     /** How long a client waits for a previous client's stream that is ending (writing its queued frames). */
     private static final long ENDING_WAIT_NANOS = 120_000_000_000L;
+    /** How long one wait for the claim lasts before the holder's state is looked at again. */
+    private static final long CLAIM_SLICE_NANOS = 50_000_000L;
 
     /** Told about new frames and the end of the session, on the writer thread: must not block. */
     public interface Watcher {
@@ -58,7 +59,11 @@ public final class WriterSession {
     private final Semaphore queue;
     private final BufferBudget budget;
     private final ChunkListener chunkListener;
-    private final AtomicReference<Claim> owner = new AtomicReference<>();
+    /** One streaming client at a time: a permit, not a thread-bound lock (a WebSocket claims on one
+     * thread and gives back on another). */
+    private final Semaphore claim = new Semaphore(1);
+    /** The client holding {@link #claim}, null when free. */
+    private volatile Claim owner;
 
     /** Who holds the store; {@code ending} once its stream is only draining queued frames. */
     private static final class Claim {
@@ -126,7 +131,7 @@ public final class WriterSession {
     }
 
     public boolean streaming() {
-        return owner.get() != null;
+        return owner != null;
     }
 
     public void addWatcher(Watcher w) {
@@ -159,23 +164,25 @@ public final class WriterSession {
         // draining its last frames: wait for it; an active client gets 409 after a short wait
         long deadline = System.nanoTime() + CLAIM_WAIT_NANOS;
         long endingDeadline = System.nanoTime() + ENDING_WAIT_NANOS;
-        while (!owner.compareAndSet(null, token)) {
-            Claim current = owner.get();
-            long now = System.nanoTime();
-            boolean ending = current != null && current.ending;
-            if (ending ? now > endingDeadline : now > deadline) {
-                throw new StoreLockedException("store " + id + " is being written by another client ("
-                        + (current == null ? "?" : current.who) + ")");
+        try {
+            // wakes as soon as the store is given back; between waits, checks whether the holder is ending
+            while (!claim.tryAcquire(CLAIM_SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+                Claim current = owner;
+                long now = System.nanoTime();
+                boolean ending = current != null && current.ending;
+                if (ending ? now > endingDeadline : now > deadline) {
+                    throw new StoreLockedException("store " + id + " is being written by another client ("
+                            + (current == null ? "?" : current.who) + ")");
+                }
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreLockedException("store " + id + " is being written by another client");
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreLockedException("store " + id + " is being written by another client");
         }
+        owner = token;
         if (closed) {
-            owner.set(null);
+            owner = null;
+            claim.release();
             throw new StoreClosedException(id);
         }
         return new Stream(token, onWritten);
@@ -268,7 +275,10 @@ public final class WriterSession {
             try {
                 drain();
             } finally {
-                owner.compareAndSet(token, null);
+                if (owner == token) {
+                    owner = null;
+                    claim.release();
+                }
             }
         }
 

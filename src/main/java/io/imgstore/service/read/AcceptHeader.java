@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import java.util.List;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;

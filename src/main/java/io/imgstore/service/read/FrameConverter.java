@@ -15,6 +15,10 @@ import org.springframework.stereotype.Component;
 class FrameConverter {
 
     Image convert(Image frame, Representation representation) {
+        return apply(frame, representation);
+    }
+
+    static Image apply(Image frame, Representation representation) {
         Image out = frame;
         int[] size = representation.targetSize(frame.width(), frame.height());
         if (size[0] != frame.width() || size[1] != frame.height()) {

@@ -1,6 +1,9 @@
 package io.imgstore.service.read;
 
 import io.imgstore.format.Image;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.npy.Npy;
@@ -16,6 +19,10 @@ import org.springframework.stereotype.Component;
 class FrameEncoder {
 
     byte[] encode(Image image, Representation representation) {
+        return apply(image, representation);
+    }
+
+    static byte[] apply(Image image, Representation representation) {
         return switch (representation.kind()) {
             case PNG -> ImageCodec.encode(image, ".png", ImageCodec.DEFAULT_JPEG_QUALITY);
             case JPEG -> ImageCodec.encode(image, ".jpg", representation.quality());
@@ -23,12 +30,15 @@ class FrameEncoder {
         };
     }
 
+    /** The frame as {@code numpy.save} writes it, by the library's one npy writer. */
     static byte[] npy(Image image) {
         NpyArray a = DirectoryFrameSource.toNpy(image);
-        byte[] header = Npy.header(a.descr(), a.shape());
-        byte[] out = new byte[header.length + a.data().length];
-        System.arraycopy(header, 0, out, 0, header.length);
-        System.arraycopy(a.data(), 0, out, header.length, a.data().length);
-        return out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(a.data().length + 128);
+        try {
+            Npy.write(out, a);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.FrameInfo;
 import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.ImgStore;

@@ -10,11 +10,11 @@ import org.springframework.http.MediaType;
  * @param width   asked width, or 0
  * @param height  asked height, or 0
  */
-record Representation(Kind kind, int quality, int width, int height) {
+public record Representation(Kind kind, int quality, int width, int height) {
 
     static final MediaType NPY = new MediaType("application", "x-npy");
 
-    enum Kind {
+    public enum Kind {
         PNG(MediaType.IMAGE_PNG, "png"),
         JPEG(MediaType.IMAGE_JPEG, "jpeg"),
         NPY(Representation.NPY, "npy");
@@ -32,7 +32,7 @@ record Representation(Kind kind, int quality, int width, int height) {
         return new Representation(Kind.PNG, 0, 0, 0);
     }
 
-    MediaType mediaType() {
+    public MediaType mediaType() {
         return kind.mediaType;
     }
 

@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.read.Representation.Kind;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +50,7 @@ class RepresentationResolver {
         return v;
     }
 
-    private static Kind byName(String format) {
+    static Kind byName(String format) {
         return switch (format.trim().toLowerCase(Locale.ROOT)) {
             case "png" -> Kind.PNG;
             case "jpeg", "jpg" -> Kind.JPEG;
@@ -58,7 +59,7 @@ class RepresentationResolver {
         };
     }
 
-    private static Kind byAccept(String accept) throws HttpMediaTypeNotAcceptableException {
+    static Kind byAccept(String accept) throws HttpMediaTypeNotAcceptableException {
         AcceptHeader a = AcceptHeader.parse(accept);
         if (a == null) {
             return Kind.PNG;

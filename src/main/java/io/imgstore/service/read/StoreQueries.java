@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;

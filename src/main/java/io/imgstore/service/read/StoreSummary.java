@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * {@code GET /stores/{id}}: a store opened and summarised, in imgstore's field names.
  * {@code frame_min}, {@code frame_max}, {@code frame_time_min}, {@code frame_time_max} are null for a
- * store without frames.
+ * store without frames. The owner of a store's description; {@code ingest.StoreSummary} (the
+ * write endpoints' answer) is a subset of it made from the open writer. {@link #openForWriting} is
+ * JSON {@code writing} here and {@code live} there (published names).
  */
 record StoreSummary(
         String id,
@@ -31,5 +33,5 @@ record StoreSummary(
         @JsonProperty("user_metadata") Map<String, Object> userMetadata,
         @JsonProperty("has_extra_data") boolean hasExtraData,
         boolean lossless,
-        boolean writing) {
+        @JsonProperty("writing") boolean openForWriting) {
 }

@@ -1,5 +1,7 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
+
 /**
  * An inclusive window of frame numbers and frame times; unset bounds are open.
  *

@@ -1,6 +1,5 @@
 package io.imgstore.service.security;
 
-import io.imgstore.service.ingest.IngestProperties;
 import io.imgstore.service.viewer.ViewerProperties;
 import io.imgstore.service.web.ProblemWriter;
 import jakarta.servlet.DispatcherType;
@@ -36,15 +35,15 @@ public class SecurityConfig implements WebSecurityCustomizer {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfig.class);
 
     private final SecurityProperties props;
-    private final IngestProperties ingest;
+    private final LegacyWriteAccess ingest;
     private final String singleStore;
     private final ProblemWriter writer;
     private final SecurityProblems problems;
 
-    public SecurityConfig(SecurityProperties props, ObjectProvider<IngestProperties> ingest,
+    public SecurityConfig(SecurityProperties props, ObjectProvider<LegacyWriteAccess> ingest,
             ObjectProvider<ViewerProperties> viewer, ObjectProvider<JsonMapper> json) {
         this.props = props;
-        this.ingest = ingest.getIfAvailable(IngestProperties::defaults);
+        this.ingest = ingest.getIfAvailable(() -> LegacyWriteAccess.NONE);
         ViewerProperties v = viewer.getIfAvailable();
         this.singleStore = v == null ? null : v.singleStore();
         this.writer = new ProblemWriter(json.getIfAvailable());

@@ -35,6 +35,6 @@ public class ProblemErrorController implements ErrorController {
             resolved = status < 400 ? HttpStatus.NOT_FOUND : HttpStatus.INTERNAL_SERVER_ERROR;
         }
         String detail = resolved.is5xxServerError() ? "internal error; see the service log" : resolved.getReasonPhrase();
-        problems.write(response, resolved, ProblemWriter.typeFor(resolved.value()), detail);
+        problems.write(response, resolved, Problems.typeFor(resolved.value()), detail);
     }
 }

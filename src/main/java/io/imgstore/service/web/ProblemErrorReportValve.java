@@ -41,8 +41,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
                 ? "internal error; see the service log" : resolved.getReasonPhrase();
         try {
             problems.write(response.getResponse(), resolved == null
-                    ? ApiProblems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "error", detail)
-                    : ApiProblems.problem(resolved, ProblemWriter.typeFor(status), detail));
+                    ? Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "error", detail)
+                    : Problems.problem(resolved, Problems.typeFor(status), detail));
         } catch (IOException | IllegalStateException e) {
             LOG.debug("could not write the error body: {}", e.toString());
         }

@@ -39,7 +39,7 @@ public final class ProblemWriter {
     }
 
     public void write(HttpServletResponse response, HttpStatus status, String type, String detail) throws IOException {
-        write(response, ApiProblems.problem(status, type, detail));
+        write(response, Problems.problem(status, type, detail));
     }
 
     /** The JSON of a problem: its standard members (null ones left out), then its extension properties. */
@@ -65,20 +65,6 @@ public final class ProblemWriter {
 
     /** The problem type ({@code /problems/...}) of an error status without a more specific one. */
     public static String typeFor(int status) {
-        return switch (status) {
-            case 400 -> "bad-request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 408 -> "request-timeout";
-            case 413 -> "too-large";
-            case 414 -> "uri-too-long";
-            case 415 -> "unsupported-media-type";
-            case 431 -> "headers-too-large";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal-error" : "error";
-        };
+        return Problems.typeFor(status);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
+import io.imgstore.format.WriterCrashes;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
@@ -14,7 +15,6 @@ import io.imgstore.service.catalog.StoreRegistry;
 import io.imgstore.testing.Barcode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class IngestSessionsTest {
         StoreCatalog catalog = new StoreCatalog(sp);
         IngestSessions s = new IngestSessions(catalog, new StoreRegistry(catalog, sp, new SimpleMeterRegistry()),
                 IngestProperties.defaults(), new SimpleMeterRegistry());
-        s.afterSingletonsInstantiated();
+        new IngestRecovery(s, catalog).recover();
         return s;
     }
 
@@ -94,9 +94,7 @@ class IngestSessionsTest {
             for (long n = 0; n < 13; n++) {
                 w.addImage(Barcode.draw(n, 48, 64, 1, PixelType.UINT8), n, n);
             }
-            Method abandon = ImgStoreWriter.class.getDeclaredMethod("abandon"); // what kill -9 leaves
-            abandon.setAccessible(true);
-            abandon.invoke(w);
+            WriterCrashes.abandon(w); // what kill -9 leaves
             assertThat(dir.resolve(".lock")).exists();
         }
         // the second one appears after the start (e.g. copied in): recovered when a client writes to it

@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.service.live.LatestFrameController;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;

@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

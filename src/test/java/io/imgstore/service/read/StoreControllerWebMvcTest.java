@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.service.web.BadRequestException;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
 import static org.mockito.ArgumentMatchers.any;

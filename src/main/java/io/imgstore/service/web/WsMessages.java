@@ -1,49 +1,43 @@
-package io.imgstore.service.ingest;
+package io.imgstore.service.web;
 
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.util.UriTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Small helpers shared by the WebSocket handlers. */
-final class WsMessages {
+/** Small helpers shared by the WebSocket handlers (ingest, live). */
+public final class WsMessages {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private WsMessages() {
     }
 
     /** The store id in {@code /stores/{id}/<tail>}. */
-    static String storeId(WebSocketSession ws, String tail) {
+    public static String storeId(WebSocketSession ws, String tail) {
         URI uri = ws.getUri();
         Map<String, String> vars = new UriTemplate("/stores/{id}/" + tail).match(uri == null ? "" : uri.getPath());
         String id = vars.get("id");
         return id == null ? "" : org.springframework.web.util.UriUtils.decode(id, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    static TextMessage json(Map<String, ?> body) {
+    public static TextMessage json(Map<String, ?> body) {
         return new TextMessage(JSON.writeValueAsString(body));
     }
 
-    /** A problem object (RFC 9457 fields) as a text message. */
-    static TextMessage problem(HttpStatus status, String type, String detail, Map<String, ?> extra) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("type", "/problems/" + type);
-        p.put("title", status.getReasonPhrase());
-        p.put("status", status.value());
-        p.put("detail", detail);
-        if (extra != null) {
-            p.putAll(extra);
-        }
-        return json(p);
+    private static final ProblemWriter PROBLEMS = new ProblemWriter(JSON);
+
+    /** A problem object (RFC 9457 members, then its properties) as a text message. */
+    public static TextMessage problem(ProblemDetail problem) {
+        return new TextMessage(new String(PROBLEMS.bytes(problem), java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    static void sendQuietly(WebSocketSession ws, org.springframework.web.socket.WebSocketMessage<?> m) {
+    public static void sendQuietly(WebSocketSession ws, org.springframework.web.socket.WebSocketMessage<?> m) {
         try {
             if (ws.isOpen()) {
                 ws.sendMessage(m);

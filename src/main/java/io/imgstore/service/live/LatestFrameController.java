@@ -1,10 +1,15 @@
-package io.imgstore.service.ingest;
+package io.imgstore.service.live;
 
 import io.imgstore.format.Frame;
 import io.imgstore.format.FrameNotFoundException;
-import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.ingest.IngestSessions;
+import io.imgstore.service.ingest.LatestFrame;
+import io.imgstore.service.ingest.WriterSession;
+import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.read.Representation;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -36,20 +41,22 @@ public class LatestFrameController {
             produces = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, "application/x-npy", "*/*"})
     public ResponseEntity<byte[]> latest(@PathVariable String id,
                                          @RequestParam(name = "format", required = false) String format,
-                                         @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-        MediaType type = FrameEncoding.choose(format, accept);
+                                         @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException {
         int quality = sessions.properties().liveJpegQuality();
+        Representation rep = FrameRendering.negotiate(format, accept, quality);
         WriterSession s = sessions.find(id);
         LatestFrame lf = s == null ? null : s.latest();
         byte[] body;
-        Image shown;
         long number;
         double time;
         long index;
         if (lf != null) {
             String encoding = s.spec().encoding();
-            body = type.equals(MediaType.IMAGE_JPEG) ? lf.jpeg(encoding, quality)
-                    : FrameEncoding.encode(lf.display(encoding), type, quality);
+            // the JPEG is the one live watchers get (made once); other types are made for this request
+            body = rep.kind() == Representation.Kind.JPEG
+                    ? lf.jpeg(encoding, image -> FrameRendering.render(image, rep))
+                    : FrameRendering.render(lf.display(encoding), rep);
             number = lf.frameNumber();
             time = lf.frameTime();
             index = lf.frameIndex();
@@ -61,13 +68,13 @@ public class LatestFrameController {
                     throw new FrameNotFoundException("store " + id + " has no frames yet");
                 }
                 Frame f = store.getFrameByIndex(n - 1);
-                shown = f.image();
-                body = FrameEncoding.encode(shown, type, quality);
+                body = FrameRendering.render(f.image(), rep);
                 number = f.info().frameNumber();
                 time = f.info().frameTime();
                 index = n - 1;
             }
         }
+        MediaType type = rep.mediaType();
         return ResponseEntity.ok()
                 .contentType(type)
                 .cacheControl(CacheControl.noStore())

@@ -1,9 +1,14 @@
-package io.imgstore.service.ingest;
+package io.imgstore.service.live;
 
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.ingest.IngestSessions;
+import io.imgstore.service.ingest.LatestFrame;
+import io.imgstore.service.ingest.WriterSession;
+import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
+import io.imgstore.service.web.Problems;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -45,8 +51,11 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
     private final long minIntervalNanos;
     private final int quality;
 
-    public LiveWebSocketHandler(IngestSessions sessions, StoreRegistry registry) {
+    private final Problems problems;
+
+    public LiveWebSocketHandler(IngestSessions sessions, StoreRegistry registry, Problems problems) {
         this.sessions = sessions;
+        this.problems = problems;
         this.registry = registry;
         this.senders = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ingest-live");
@@ -103,7 +112,7 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
             try {
                 LatestFrame f = pending.getAndSet(null);
                 if (f != null && out.isOpen()) {
-                    byte[] jpeg = f.jpeg(encoding, quality);
+                    byte[] jpeg = f.jpeg(encoding, image -> FrameRendering.jpeg(image, quality));
                     out.sendMessage(new BinaryMessage(record(f.frameNumber(), f.frameTime(), f.frameIndex(), jpeg)));
                     lastSent = System.nanoTime();
                 }
@@ -168,20 +177,17 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
             int n = store.frameCount();
             if (n > 0) {
                 Frame f = store.getFrameByIndex(n - 1);
-                byte[] jpeg = FrameEncoding.jpeg(f.image(), quality);
+                byte[] jpeg = FrameRendering.jpeg(f.image(), quality);
                 out.sendMessage(new BinaryMessage(record(f.info().frameNumber(), f.info().frameTime(), n - 1, jpeg)));
             }
             WsMessages.sendQuietly(out, WsMessages.json(Map.of("closed", true, "frame_count", n)));
             out.close(CloseStatus.NORMAL);
-        } catch (StoreNotInRootException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.NOT_FOUND, "store-not-found", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("store-not-found"));
-        } catch (io.imgstore.service.catalog.InvalidStorePathException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("bad-request"));
-        } catch (io.imgstore.format.FileOutsideRootException e) {
-            WsMessages.sendQuietly(out, WsMessages.problem(HttpStatus.FORBIDDEN, "outside-root", e.getMessage(), null));
-            out.close(CloseStatus.POLICY_VIOLATION.withReason("outside-root"));
+        } catch (StoreNotInRootException | io.imgstore.service.catalog.InvalidStorePathException
+                | io.imgstore.format.FileOutsideRootException e) {
+            ProblemDetail p = problems.of(e);
+            WsMessages.sendQuietly(out, WsMessages.problem(p));
+            String type = String.valueOf(p.getType());
+            out.close(CloseStatus.POLICY_VIOLATION.withReason(type.substring(type.lastIndexOf('/') + 1)));
         }
     }
 
