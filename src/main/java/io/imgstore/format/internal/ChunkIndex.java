@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.Npz;
@@ -54,7 +55,7 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
      * @throws CorruptStoreException when an index file exists but cannot be read
      */
     public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
-        Path npz = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz");
+        Path npz = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX);
         if (Files.isRegularFile(npz)) {
             // bounded (see Npz.read); a corrupt index is remembered until it changes, so it costs once
             return Optional.of(CorruptFiles.read(npz, f -> {
@@ -62,7 +63,7 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
                 return new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles());
             }));
         }
-        Path yaml = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".yaml");
+        Path yaml = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.YAML_SUFFIX);
         if (Files.isRegularFile(yaml)) {
             return Optional.of(CorruptFiles.read(yaml, f -> loadYaml(chunk, f)));
         }
@@ -114,6 +115,6 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
                 members.put(k, NpyArray.ofLongs(l.stream().mapToLong(x -> ((Number) x).longValue()).toArray()));
             }
         });
-        Npz.write(pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz"), members);
+        Npz.write(StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX), members);
     }
 }

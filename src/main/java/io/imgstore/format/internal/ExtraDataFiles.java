@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ExtraDataFiles {
 
-    public static final String EXTRA_JSON = ".extra.json";
+    public static final String EXTRA_JSON = StoreLayout.EXTRA_JSON_SUFFIX;
     /** Largest extra-data JSON file read (the service writes at most 64 MiB per chunk by default). */
     public static final long MAX_EXTRA_JSON_BYTES = 256L * 1024 * 1024;
-    private static final Pattern MOTIF = Pattern.compile("\\d{6}\\.extra_data\\.(json|h5)");
+    private static final Pattern MOTIF = StoreLayout.MOTIF_EXTRA_DATA;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ExtraDataFiles() {

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 public final class Journal implements AutoCloseable {
 
-    public static final String SUFFIX = ".journal";
+    public static final String SUFFIX = StoreLayout.JOURNAL_SUFFIX;
     private static final int RECORD = 16;
     /** Largest journal read: 4 million frames in one chunk (imgstore chunks hold thousands). */
     static final long MAX_JOURNAL_BYTES = RECORD * 4L * 1024 * 1024;
@@ -33,7 +34,7 @@ public final class Journal implements AutoCloseable {
     }
 
     public static Path pathFor(Path pathWithoutExtension) {
-        return pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + SUFFIX);
+        return StoreLayout.withSuffix(pathWithoutExtension, SUFFIX);
     }
 
     /** Creates (truncating) the journal of a new chunk. */

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.StoreNotFoundException;
@@ -33,8 +34,8 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 public final class MetadataYaml {
 
-    public static final String FILENAME = "metadata.yaml";
-    public static final String STORE_KEY = "__store";
+    public static final String FILENAME = StoreLayout.METADATA_FILE;
+    public static final String STORE_KEY = StoreLayout.STORE_KEY;
 
     private MetadataYaml() {
     }
