@@ -1,6 +1,8 @@
 package io.imgstore.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -33,4 +35,15 @@ class ArchitectureTest {
     static final ArchRule cliDoesNotReachIntoTheWebLayer = noClasses()
             .that().resideInAPackage("io.imgstore.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("io.imgstore.service.read..", "io.imgstore.service.ingest..");
+
+    @ArchTest
+    static final ArchRule formatInternalOnlyUsedByTheLibrary = classes()
+            .that().resideInAPackage("io.imgstore.format.internal..")
+            .should().onlyBeAccessed().byAnyPackage("io.imgstore.format..")
+            .because("format.internal is the library's implementation; the service and CLI use its public API");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenLibraryPackages = slices()
+            .matching("io.imgstore.format.(*)..")
+            .should().beFreeOfCycles();
 }

@@ -2,9 +2,9 @@ package io.imgstore.service.read;
 
 import io.imgstore.format.Image;
 import io.imgstore.format.codec.ImageCodec;
-import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.npy.Npy;
 import io.imgstore.format.npy.NpyArray;
+import io.imgstore.format.npy.NpyImages;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,7 @@ class FrameEncoder {
     }
 
     static byte[] npy(Image image) {
-        NpyArray a = DirectoryFrameSource.toNpy(image);
+        NpyArray a = NpyImages.toNpy(image);
         byte[] header = Npy.header(a.descr(), a.shape());
         byte[] out = new byte[header.length + a.data().length];
         System.arraycopy(header, 0, out, 0, header.length);
