@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.npy.NpyArray;
@@ -56,7 +57,7 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
      */
     public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
         Path npz = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX);
-        if (Files.isRegularFile(npz)) {
+        if (StoreFiles.LOCAL.isFile(npz)) {
             // bounded (see Npz.read); a corrupt index is remembered until it changes, so it costs once
             return Optional.of(CorruptFiles.read(npz, f -> {
                 Map<String, NpyArray> m = Npz.read(f, FRAME_MD, MAX_INDEX_MEMBER_BYTES);
@@ -64,15 +65,15 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
             }));
         }
         Path yaml = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.YAML_SUFFIX);
-        if (Files.isRegularFile(yaml)) {
+        if (StoreFiles.LOCAL.isFile(yaml)) {
             return Optional.of(CorruptFiles.read(yaml, f -> loadYaml(chunk, f)));
         }
         return Journal.read(chunk, pathWithoutExtension);
     }
 
     private static ChunkIndex loadYaml(int chunk, Path yaml) {
-        try (Reader r = Files.newBufferedReader(yaml, StandardCharsets.UTF_8)) {
-            if (Files.size(yaml) > MAX_YAML_INDEX_BYTES) {
+        try (Reader r = StoreFiles.LOCAL.newReader(yaml)) {
+            if (StoreFiles.LOCAL.size(yaml) > MAX_YAML_INDEX_BYTES) {
                 throw new CorruptStoreException("index " + yaml.getFileName() + " is larger than "
                         + MAX_YAML_INDEX_BYTES + " bytes");
             }

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import java.io.IOException;
@@ -35,8 +36,8 @@ public final class ExtraDataFiles {
     /** Motif's root-level extra data files, by chunk order. */
     public static List<Path> motifFiles(Path baseDir) {
         TreeMap<String, Path> found = new TreeMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(baseDir)) {
-            for (Path p : ds) {
+        try {
+            for (Path p : StoreFiles.LOCAL.list(baseDir)) {
                 String n = p.getFileName().toString();
                 if (MOTIF.matcher(n).matches()) {
                     found.put(n, p);
@@ -50,7 +51,7 @@ public final class ExtraDataFiles {
 
     /** True when any extra data file exists. */
     public static boolean any(Path baseDir, List<Path> chunkExtraJsonFiles) {
-        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(Files::isRegularFile);
+        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(StoreFiles.LOCAL::isFile);
     }
 
     /**
@@ -73,7 +74,7 @@ public final class ExtraDataFiles {
             return rows;
         }
         for (Path p : chunkExtraJsonFiles) {
-            if (Files.isRegularFile(p)) {
+            if (StoreFiles.LOCAL.isFile(p)) {
                 rows.addAll(readJson(p));
             }
         }
@@ -84,12 +85,12 @@ public final class ExtraDataFiles {
     public static List<Map<String, Object>> readJson(Path file) {
         String text;
         try {
-            long size = Files.size(file);
+            long size = StoreFiles.LOCAL.size(file);
             if (size > MAX_EXTRA_JSON_BYTES) {
                 throw new CorruptStoreException("extra data " + file.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_EXTRA_JSON_BYTES + " read per file");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            text = StoreFiles.LOCAL.readString(file).strip();
         } catch (IOException e) {
             throw new CorruptStoreException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStoreException;
 import java.io.IOException;
@@ -91,17 +92,17 @@ public final class Journal implements AutoCloseable {
     /** Reads a journal left by a writer; empty when there is none. */
     public static Optional<ChunkIndex> read(int chunk, Path pathWithoutExtension) {
         Path f = pathFor(pathWithoutExtension);
-        if (!Files.isRegularFile(f)) {
+        if (!StoreFiles.LOCAL.isFile(f)) {
             return Optional.empty();
         }
         try {
-            long size = Files.size(f);
+            long size = StoreFiles.LOCAL.size(f);
             if (size > MAX_JOURNAL_BYTES) {
                 throw new io.imgstore.format.CorruptStoreException("journal " + f.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_JOURNAL_BYTES + " of a chunk of "
                         + MAX_JOURNAL_BYTES / RECORD + " frames");
             }
-            byte[] all = Files.readAllBytes(f);
+            byte[] all = StoreFiles.LOCAL.read(f);
             int n = all.length / RECORD;
             ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
             long[] numbers = new long[n];

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.ImgStoreException;
@@ -52,7 +53,7 @@ public final class MetadataYaml {
      */
     public static Map<String, Object> read(Path storeDir, Confinement confinement) {
         Path file = confinement.check(storeDir.resolve(FILENAME), storeDir);
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader r = StoreFiles.LOCAL.newReader(file)) {
             Object doc = loader().load(r);
             if (!(doc instanceof Map<?, ?> map) || !(map.get(STORE_KEY) instanceof Map<?, ?>)) {
                 throw new CorruptStoreException(FILENAME + " has no '" + STORE_KEY + "' block");
