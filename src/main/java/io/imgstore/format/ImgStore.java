@@ -140,7 +140,7 @@ public final class ImgStore implements AutoCloseable {
         this.frames = format.video() || !confinement.confines() ? source : new FrameSource() {
             @Override
             public Image read(int chunk, int position) {
-                confinement.check(StoreLayout.of(baseDir, format).frameFile(chunk, position), baseDir);
+                confinement.check(layout.frameFile(chunk, position), baseDir);
                 return source.read(chunk, position);
             }
 
