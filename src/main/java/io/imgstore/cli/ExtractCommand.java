@@ -3,8 +3,7 @@ package io.imgstore.cli;
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.codec.ImageCodec;
-import io.imgstore.format.internal.DirectoryFrameSource;
-import io.imgstore.format.npy.Npy;
+import io.imgstore.format.npy.NpyImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -56,7 +55,7 @@ final class ExtractCommand implements Callable<Integer> {
                     : s.getFrameByIndex(which.index);
             if (name.endsWith(".npy")) {
                 try (OutputStream out = Files.newOutputStream(output)) {
-                    Npy.write(out, DirectoryFrameSource.toNpy(f.image()));
+                    NpyImages.write(out, f.image());
                 }
             } else {
                 // PNG files hold RGB in viewers' eyes; OpenCV's writer takes BGR and stores RGB

@@ -1,5 +1,6 @@
 package io.imgstore.cli;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.ImgstoreApplication;
 import io.imgstore.service.catalog.StoreIds;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class ViewCommand implements Callable<Integer> {
     /** The store folder for a folder or a metadata.yaml path. */
     static Path storeDir(Path path) {
         Path p = path.toAbsolutePath().normalize();
-        if (Files.isRegularFile(p) && p.getFileName().toString().equals("metadata.yaml")) {
+        if (Files.isRegularFile(p) && p.getFileName().toString().equals(StoreLayout.METADATA_FILE)) {
             p = p.getParent();
         }
         return p;
@@ -93,7 +94,7 @@ public final class ViewCommand implements Callable<Integer> {
      */
     public static Running start(Path path, int port, String bind) throws IOException {
         Path dir = storeDir(path);
-        if (!Files.isRegularFile(dir.resolve("metadata.yaml"))) {
+        if (!Files.isRegularFile(StoreLayout.metadataFile(dir))) {
             throw new IllegalArgumentException(path + " is not an imgstore (no metadata.yaml)");
         }
         Path root = dir.getParent();

@@ -94,6 +94,22 @@ public final class Image {
         }
     }
 
+    /**
+     * This image with 8-bit samples: a {@code uint8} image is returned as it is; a {@code uint16}
+     * image keeps the high byte of each sample (full range maps to full range). The one 16 to 8 bit
+     * reduction of the library (JPEG and other 8-bit-only outputs).
+     */
+    public Image toEightBit() {
+        if (pixelType == PixelType.UINT8) {
+            return this;
+        }
+        byte[] dst = new byte[data.length / 2];
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = data[2 * i + 1]; // little-endian: the high byte
+        }
+        return new Image(height, width, channels, PixelType.UINT8, dst);
+    }
+
     /** True when both images have the same shape, type and samples. */
     public boolean sameAs(Image other) {
         return other != null && height == other.height && width == other.width && channels == other.channels

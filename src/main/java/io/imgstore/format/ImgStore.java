@@ -3,11 +3,9 @@ package io.imgstore.format;
 import io.imgstore.format.codec.ImageOps;
 import io.imgstore.format.internal.ChunkIndex;
 import io.imgstore.format.internal.Confinement;
-import io.imgstore.format.internal.Journal;
 import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.internal.ExtraDataFiles;
 import io.imgstore.format.internal.FrameSource;
-import io.imgstore.format.internal.MetadataYaml;
 import io.imgstore.format.internal.StoreIndex;
 import io.imgstore.format.internal.VideoFrameSource;
 import java.io.IOException;
@@ -22,8 +20,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -42,10 +38,11 @@ import java.util.regex.Pattern;
 public final class ImgStore implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ImgStore.class.getName());
-    private static final Pattern CHUNK_NAME = Pattern.compile("(\\d{6})");
     private static final Pattern DATE_IN_NAME = Pattern.compile("(.*)(20\\d{6}_\\d{6}).*");
 
     private final Path baseDir;
+    private final StoreMetadata metadata;
+    private final StoreLayout layout;
     private final Map<String, Object> storeMetadata;
     private final Map<String, Object> userMetadata;
     private final String storeClass;
@@ -66,17 +63,15 @@ public final class ImgStore implements AutoCloseable {
     private int cursor = -1;
     private volatile boolean closed;
 
-    private ImgStore(Path baseDir, Map<String, Object> document, int maxIdleDecoders, boolean buildIndex,
+    private ImgStore(Path baseDir, StoreMetadata md, int maxIdleDecoders, boolean buildIndex,
                      Confinement confinement) {
         this.baseDir = baseDir;
         this.confinement = confinement;
-        Map<String, Object> doc = new LinkedHashMap<>(document);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> smd = new LinkedHashMap<>((Map<String, Object>) doc.remove(MetadataYaml.STORE_KEY));
-        this.storeMetadata = Collections.unmodifiableMap(smd);
-        this.userMetadata = Collections.unmodifiableMap(doc);
+        this.metadata = md;
+        this.storeMetadata = md.store();
+        this.userMetadata = md.user();
 
-        String cls = string(smd.get("class"));
+        String cls = md.storeClass();
         if (cls == null) {
             throw new CorruptStoreException("metadata.yaml: __store has no 'class'");
         }
@@ -84,37 +79,40 @@ public final class ImgStore implements AutoCloseable {
             throw new UnsupportedFormatException("store class '" + cls + "' not supported");
         }
         this.storeClass = cls;
-        Object version = smd.get("version");
+        Object version = md.version();
         if (!(version instanceof Number v) || v.intValue() != 2) {
             throw new UnsupportedFormatException("store version '" + version + "' not supported (only version 2)");
         }
-        this.imgshape = intList(smd.get("imgshape"), "imgshape");
+        this.imgshape = md.imgshape();
+        if (imgshape == null) {
+            throw new CorruptStoreException("metadata.yaml: 'imgshape' must be a list of integers");
+        }
         if (imgshape.length < 2 || imgshape.length > 3 || (imgshape.length == 3 && imgshape[2] != 3 && imgshape[2] != 1)) {
             throw new CorruptStoreException("metadata.yaml: unsupported imgshape " + java.util.Arrays.toString(imgshape));
         }
-        this.pixelType = PixelType.ofDtype(string(smd.getOrDefault("imgdtype", "uint8")));
-        Object cs = smd.get("chunksize");
+        this.pixelType = PixelType.ofDtype(md.store().containsKey(StoreMetadata.IMGDTYPE) ? md.imgdtype() : "uint8");
+        Object cs = md.store().get(StoreMetadata.CHUNKSIZE);
         if (!(cs instanceof Number csn) || csn.intValue() <= 0) {
             throw new CorruptStoreException("metadata.yaml: bad chunksize '" + cs + "'");
         }
         this.chunksize = csn.intValue();
-        String enc = string(smd.get("encoding"));
-        this.encoding = enc == null || enc.isBlank() || enc.equals("None") ? null : enc;
+        this.encoding = md.encodingOrNull();
         if (encoding != null && !ImageOps.supportsEncoding(encoding)) {
             throw new UnsupportedFormatException("image encoding '" + encoding + "' not supported");
         }
-        this.uuid = string(smd.get("uuid"));
-        this.format = resolveFormat(cls, smd);
+        this.uuid = md.uuid();
+        this.format = resolveFormat(cls, md);
+        this.layout = StoreLayout.of(baseDir, format);
         this.color = imgshape.length == 3 && imgshape[2] == 3;
 
         ZoneId tz;
         Instant created;
-        String createdText = string(smd.get("created_utc"));
+        String createdText = md.createdUtc();
         if (createdText != null) {
             created = parseCreated(createdText);
-            tz = zone(string(smd.get("timezone_local")), ZoneId.systemDefault());
+            tz = zone(md.timezoneLocal(), ZoneId.systemDefault());
         } else {
-            tz = zone(string(doc.get("timezone")), ZoneId.systemDefault());
+            tz = zone(string(md.user().get("timezone")), ZoneId.systemDefault());
             created = synthesizeCreated(baseDir, tz);
         }
         this.createdUtc = created;
@@ -142,7 +140,7 @@ public final class ImgStore implements AutoCloseable {
         this.frames = format.video() || !confinement.confines() ? source : new FrameSource() {
             @Override
             public Image read(int chunk, int position) {
-                confinement.check(DirectoryFrameSource.framePath(baseDir, format, chunk, position), baseDir);
+                confinement.check(layout.frameFile(chunk, position), baseDir);
                 return source.read(chunk, position);
             }
 
@@ -163,8 +161,7 @@ public final class ImgStore implements AutoCloseable {
      */
     private ChunkIndex readable(ChunkIndex idx, Path base, FrameSource source) {
         if (!(source instanceof VideoFrameSource video) || idx.size() == 0
-                || Files.exists(base.resolveSibling(base.getFileName() + ".npz"))
-                || Files.exists(base.resolveSibling(base.getFileName() + ".yaml"))) {
+                || StoreLayout.hasWrittenIndex(base)) {
             return idx;
         }
         int visible = video.visibleFrames(idx.chunk());
@@ -180,8 +177,8 @@ public final class ImgStore implements AutoCloseable {
         if (!confinement.confines()) {
             return;
         }
-        for (String suffix : new String[] {".npz", ".yaml", Journal.SUFFIX}) {
-            confinement.check(base.resolveSibling(base.getFileName() + suffix), baseDir);
+        for (Path f : StoreLayout.indexFiles(base)) {
+            confinement.check(f, baseDir);
         }
     }
 
@@ -200,7 +197,7 @@ public final class ImgStore implements AutoCloseable {
     /** As {@link #open(Path)}, keeping at most {@code maxIdleDecoders} video decoders open between reads. */
     public static ImgStore open(Path path, int maxIdleDecoders) {
         Path dir = storeDir(path);
-        return new ImgStore(dir, MetadataYaml.read(dir), maxIdleDecoders, true, Confinement.NONE);
+        return new ImgStore(dir, StoreMetadata.read(dir), maxIdleDecoders, true, Confinement.NONE);
     }
 
     /**
@@ -217,13 +214,13 @@ public final class ImgStore implements AutoCloseable {
         if (c.confines()) {
             c.check(dir, null);
         }
-        return new ImgStore(dir, MetadataYaml.read(dir, c), maxIdleDecoders, true, c);
+        return new ImgStore(dir, StoreMetadata.read(dir, c), maxIdleDecoders, true, c);
     }
 
     /** The store folder for a path that is the folder or its {@code metadata.yaml}. */
     static Path storeDir(Path path) {
         Path p = path.toAbsolutePath().normalize();
-        if (p.getFileName() != null && p.getFileName().toString().equals(MetadataYaml.FILENAME) && !Files.isDirectory(p)) {
+        if (p.getFileName() != null && p.getFileName().toString().equals(StoreLayout.METADATA_FILE) && !Files.isDirectory(p)) {
             return p.getParent();
         }
         if (!Files.isDirectory(p)) {
@@ -234,11 +231,11 @@ public final class ImgStore implements AutoCloseable {
 
     /** True when the folder holds a {@code metadata.yaml} (it may still be unreadable). */
     public static boolean isStore(Path dir) {
-        return Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME));
+        return Files.isRegularFile(dir.resolve(StoreLayout.METADATA_FILE));
     }
 
-    private static StoreFormat resolveFormat(String cls, Map<String, Object> smd) {
-        String f = string(smd.get("format"));
+    private static StoreFormat resolveFormat(String cls, StoreMetadata md) {
+        String f = md.format();
         if (f == null) {
             throw new CorruptStoreException("metadata.yaml: __store has no 'format'");
         }
@@ -249,7 +246,7 @@ public final class ImgStore implements AutoCloseable {
             }
             return sf;
         }
-        String ext = string(smd.get("extension"));
+        String ext = md.extension();
         StoreFormat known;
         try {
             known = StoreFormat.of(f);
@@ -276,14 +273,15 @@ public final class ImgStore implements AutoCloseable {
                 if (format.video()) {
                     if (name.endsWith(format.extension())) {
                         String stem = name.substring(0, name.length() - format.extension().length());
-                        Matcher m = CHUNK_NAME.matcher(stem);
+                        Matcher m = StoreLayout.CHUNK_NAME.matcher(stem);
                         if (m.matches() && Files.isRegularFile(p)) {
                             int n = Integer.parseInt(stem);
-                            chunks.put(n, baseDir.resolve(stem));
+                            chunks.put(n, layout.indexBase(n));
                         }
                     }
-                } else if (CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p)) {
-                    chunks.put(Integer.parseInt(name), p.resolve("index"));
+                } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p)) {
+                    int n = Integer.parseInt(name);
+                    chunks.put(n, layout.indexBase(n));
                 }
             }
         } catch (IOException e) {
@@ -311,7 +309,7 @@ public final class ImgStore implements AutoCloseable {
             return local.atZone(tz).toInstant();
         }
         try {
-            return Files.getLastModifiedTime(baseDir.resolve(MetadataYaml.FILENAME)).toInstant();
+            return Files.getLastModifiedTime(baseDir.resolve(StoreLayout.METADATA_FILE)).toInstant();
         } catch (IOException e) {
             return Instant.EPOCH;
         }
@@ -330,20 +328,6 @@ public final class ImgStore implements AutoCloseable {
 
     private static String string(Object o) {
         return o == null ? null : String.valueOf(o);
-    }
-
-    private static int[] intList(Object o, String key) {
-        if (!(o instanceof List<?> l) || l.isEmpty()) {
-            throw new CorruptStoreException("metadata.yaml: '" + key + "' must be a list of integers");
-        }
-        int[] out = new int[l.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Number n)) {
-                throw new CorruptStoreException("metadata.yaml: '" + key + "' must be a list of integers");
-            }
-            out[i] = n.intValue();
-        }
-        return out;
     }
 
     // ---- reads ----
@@ -439,7 +423,7 @@ public final class ImgStore implements AutoCloseable {
      * imgstore's {@code extract_only_frame} (chunk = index / chunksize).
      */
     public static Image extractOnlyFrame(Path path, long frameIndex) {
-        try (ImgStore s = new ImgStore(storeDir(path), MetadataYaml.read(storeDir(path)), 1, false, Confinement.NONE)) {
+        try (ImgStore s = new ImgStore(storeDir(path), StoreMetadata.read(storeDir(path)), 1, false, Confinement.NONE)) {
             int chunk = (int) (frameIndex / s.chunksize);
             int pos = (int) (frameIndex % s.chunksize);
             Image raw = s.frames.read(chunk, pos);
@@ -484,18 +468,13 @@ public final class ImgStore implements AutoCloseable {
         int i = (int) frameIndex;
         int chunk = index.chunkOf(i);
         List<Path> files = new ArrayList<>();
-        files.add(baseDir.resolve(MetadataYaml.FILENAME));
-        Path base;
+        files.add(layout.metadataFile());
         if (format.video()) {
-            files.add(VideoFrameSource.chunkPath(baseDir, chunk, format.extension()));
-            base = baseDir.resolve(String.format("%06d", chunk));
+            files.add(layout.videoChunkFile(chunk));
         } else {
-            files.add(DirectoryFrameSource.framePath(baseDir, format, chunk, index.positionInChunk(i)));
-            base = baseDir.resolve(String.format("%06d", chunk)).resolve("index");
+            files.add(layout.frameFile(chunk, index.positionInChunk(i)));
         }
-        for (String suffix : new String[] {".npz", ".yaml", Journal.SUFFIX}) {
-            files.add(base.resolveSibling(base.getFileName() + suffix));
-        }
+        files.addAll(List.of(StoreLayout.indexFiles(layout.indexBase(chunk))));
         List<long[]> out = new ArrayList<>(files.size());
         for (Path f : files) {
             long size = -1;
@@ -526,6 +505,16 @@ public final class ImgStore implements AutoCloseable {
     /** The {@code __store} block as read. */
     public Map<String, Object> storeMetadata() {
         return storeMetadata;
+    }
+
+    /** The store's {@code metadata.yaml}, typed. */
+    public StoreMetadata metadata() {
+        return metadata;
+    }
+
+    /** The names of the store's files. */
+    public StoreLayout layout() {
+        return layout;
     }
 
     /** Everything in {@code metadata.yaml} but the {@code __store} block. */
@@ -624,7 +613,7 @@ public final class ImgStore implements AutoCloseable {
     private List<Path> chunkExtraJsonFiles() {
         List<Path> files = new ArrayList<>();
         for (Map.Entry<Integer, Path> c : findChunks().entrySet()) {
-            Path f = c.getValue().resolveSibling(c.getValue().getFileName() + ExtraDataFiles.EXTRA_JSON);
+            Path f = layout.extraJson(c.getKey());
             confinement.check(f, baseDir);
             files.add(f);
         }

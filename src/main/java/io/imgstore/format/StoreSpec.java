@@ -48,7 +48,7 @@ public record StoreSpec(StoreFormat format, int[] imgshape, PixelType pixelType,
         }
         imgshape = imgshape.clone();
         userMetadata = userMetadata == null ? Map.of() : new LinkedHashMap<>(userMetadata);
-        if (userMetadata.containsKey("__store")) {
+        if (userMetadata.containsKey(StoreLayout.STORE_KEY)) {
             throw new InvalidImageException("user metadata must not contain the key '__store'");
         }
         if (encoder == null && format.video()) {

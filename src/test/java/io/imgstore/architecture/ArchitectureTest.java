@@ -1,5 +1,6 @@
 package io.imgstore.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -57,4 +58,15 @@ class ArchitectureTest {
     static final ArchRule readAndIngestDoNotKnowLive = noClasses()
             .that().resideInAnyPackage("io.imgstore.service.read..", "io.imgstore.service.ingest..")
             .should().dependOnClassesThat().resideInAPackage("io.imgstore.service.live..");
+
+    @ArchTest
+    static final ArchRule formatInternalOnlyUsedByTheLibrary = classes()
+            .that().resideInAPackage("io.imgstore.format.internal..")
+            .should().onlyBeAccessed().byAnyPackage("io.imgstore.format..")
+            .because("format.internal is the library's implementation; the service and CLI use its public API");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenLibraryPackages = slices()
+            .matching("io.imgstore.format.(*)..")
+            .should().beFreeOfCycles();
 }

@@ -1,5 +1,7 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.Npz;
@@ -54,24 +56,24 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
      * @throws CorruptStoreException when an index file exists but cannot be read
      */
     public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
-        Path npz = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz");
-        if (Files.isRegularFile(npz)) {
+        Path npz = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX);
+        if (StoreFiles.LOCAL.isFile(npz)) {
             // bounded (see Npz.read); a corrupt index is remembered until it changes, so it costs once
             return Optional.of(CorruptFiles.read(npz, f -> {
                 Map<String, NpyArray> m = Npz.read(f, FRAME_MD, MAX_INDEX_MEMBER_BYTES);
                 return new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles());
             }));
         }
-        Path yaml = pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".yaml");
-        if (Files.isRegularFile(yaml)) {
+        Path yaml = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.YAML_SUFFIX);
+        if (StoreFiles.LOCAL.isFile(yaml)) {
             return Optional.of(CorruptFiles.read(yaml, f -> loadYaml(chunk, f)));
         }
         return Journal.read(chunk, pathWithoutExtension);
     }
 
     private static ChunkIndex loadYaml(int chunk, Path yaml) {
-        try (Reader r = Files.newBufferedReader(yaml, StandardCharsets.UTF_8)) {
-            if (Files.size(yaml) > MAX_YAML_INDEX_BYTES) {
+        try (Reader r = StoreFiles.LOCAL.newReader(yaml)) {
+            if (StoreFiles.LOCAL.size(yaml) > MAX_YAML_INDEX_BYTES) {
                 throw new CorruptStoreException("index " + yaml.getFileName() + " is larger than "
                         + MAX_YAML_INDEX_BYTES + " bytes");
             }
@@ -114,6 +116,6 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
                 members.put(k, NpyArray.ofLongs(l.stream().mapToLong(x -> ((Number) x).longValue()).toArray()));
             }
         });
-        Npz.write(pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + ".npz"), members);
+        Npz.write(StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX), members);
     }
 }

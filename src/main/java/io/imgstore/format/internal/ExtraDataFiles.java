@@ -1,5 +1,7 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ExtraDataFiles {
 
-    public static final String EXTRA_JSON = ".extra.json";
+    public static final String EXTRA_JSON = StoreLayout.EXTRA_JSON_SUFFIX;
     /** Largest extra-data JSON file read (the service writes at most 64 MiB per chunk by default). */
     public static final long MAX_EXTRA_JSON_BYTES = 256L * 1024 * 1024;
-    private static final Pattern MOTIF = Pattern.compile("\\d{6}\\.extra_data\\.(json|h5)");
+    private static final Pattern MOTIF = StoreLayout.MOTIF_EXTRA_DATA;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ExtraDataFiles() {
@@ -34,8 +36,8 @@ public final class ExtraDataFiles {
     /** Motif's root-level extra data files, by chunk order. */
     public static List<Path> motifFiles(Path baseDir) {
         TreeMap<String, Path> found = new TreeMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(baseDir)) {
-            for (Path p : ds) {
+        try {
+            for (Path p : StoreFiles.LOCAL.list(baseDir)) {
                 String n = p.getFileName().toString();
                 if (MOTIF.matcher(n).matches()) {
                     found.put(n, p);
@@ -49,7 +51,7 @@ public final class ExtraDataFiles {
 
     /** True when any extra data file exists. */
     public static boolean any(Path baseDir, List<Path> chunkExtraJsonFiles) {
-        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(Files::isRegularFile);
+        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(StoreFiles.LOCAL::isFile);
     }
 
     /**
@@ -72,7 +74,7 @@ public final class ExtraDataFiles {
             return rows;
         }
         for (Path p : chunkExtraJsonFiles) {
-            if (Files.isRegularFile(p)) {
+            if (StoreFiles.LOCAL.isFile(p)) {
                 rows.addAll(readJson(p));
             }
         }
@@ -83,12 +85,12 @@ public final class ExtraDataFiles {
     public static List<Map<String, Object>> readJson(Path file) {
         String text;
         try {
-            long size = Files.size(file);
+            long size = StoreFiles.LOCAL.size(file);
             if (size > MAX_EXTRA_JSON_BYTES) {
                 throw new CorruptStoreException("extra data " + file.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_EXTRA_JSON_BYTES + " read per file");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            text = StoreFiles.LOCAL.readString(file).strip();
         } catch (IOException e) {
             throw new CorruptStoreException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
         }

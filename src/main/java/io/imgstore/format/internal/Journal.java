@@ -1,5 +1,7 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +20,7 @@ import java.util.Optional;
  */
 public final class Journal implements AutoCloseable {
 
-    public static final String SUFFIX = ".journal";
+    public static final String SUFFIX = StoreLayout.JOURNAL_SUFFIX;
     private static final int RECORD = 16;
     /** Largest journal read: 4 million frames in one chunk (imgstore chunks hold thousands). */
     static final long MAX_JOURNAL_BYTES = RECORD * 4L * 1024 * 1024;
@@ -33,7 +35,7 @@ public final class Journal implements AutoCloseable {
     }
 
     public static Path pathFor(Path pathWithoutExtension) {
-        return pathWithoutExtension.resolveSibling(pathWithoutExtension.getFileName() + SUFFIX);
+        return StoreLayout.withSuffix(pathWithoutExtension, SUFFIX);
     }
 
     /** Creates (truncating) the journal of a new chunk. */
@@ -90,17 +92,17 @@ public final class Journal implements AutoCloseable {
     /** Reads a journal left by a writer; empty when there is none. */
     public static Optional<ChunkIndex> read(int chunk, Path pathWithoutExtension) {
         Path f = pathFor(pathWithoutExtension);
-        if (!Files.isRegularFile(f)) {
+        if (!StoreFiles.LOCAL.isFile(f)) {
             return Optional.empty();
         }
         try {
-            long size = Files.size(f);
+            long size = StoreFiles.LOCAL.size(f);
             if (size > MAX_JOURNAL_BYTES) {
                 throw new io.imgstore.format.CorruptStoreException("journal " + f.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_JOURNAL_BYTES + " of a chunk of "
                         + MAX_JOURNAL_BYTES / RECORD + " frames");
             }
-            byte[] all = Files.readAllBytes(f);
+            byte[] all = StoreFiles.LOCAL.read(f);
             int n = all.length / RECORD;
             ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
             long[] numbers = new long[n];

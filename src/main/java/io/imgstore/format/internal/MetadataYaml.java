@@ -1,5 +1,7 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.storage.StoreFiles;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.StoreNotFoundException;
@@ -33,8 +35,8 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 public final class MetadataYaml {
 
-    public static final String FILENAME = "metadata.yaml";
-    public static final String STORE_KEY = "__store";
+    public static final String FILENAME = StoreLayout.METADATA_FILE;
+    public static final String STORE_KEY = StoreLayout.STORE_KEY;
 
     private MetadataYaml() {
     }
@@ -51,7 +53,7 @@ public final class MetadataYaml {
      */
     public static Map<String, Object> read(Path storeDir, Confinement confinement) {
         Path file = confinement.check(storeDir.resolve(FILENAME), storeDir);
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader r = StoreFiles.LOCAL.newReader(file)) {
             Object doc = loader().load(r);
             if (!(doc instanceof Map<?, ?> map) || !(map.get(STORE_KEY) instanceof Map<?, ?>)) {
                 throw new CorruptStoreException(FILENAME + " has no '" + STORE_KEY + "' block");

@@ -1,5 +1,6 @@
 package io.imgstore.format.internal;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
@@ -44,7 +45,7 @@ public final class VideoFrameSource implements FrameSource {
     }
 
     public static Path chunkPath(Path baseDir, int chunk, String extension) {
-        return baseDir.resolve(String.format("%06d%s", chunk, extension));
+        return StoreLayout.video(baseDir, extension).videoChunkFile(chunk);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.imgstore.service.catalog;
 
 import io.imgstore.format.ImgStoreException;
-import io.imgstore.format.internal.Confinement;
-import io.imgstore.format.internal.MetadataYaml;
+import io.imgstore.format.StoreLayout;
+import io.imgstore.format.StoreMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -30,13 +30,12 @@ public class StoreCatalog {
 
     private final Path root;
     private final Path realRoot;
-    private final Confinement confinement;
     private final long scanNanos;
     private final Map<Path, CachedMetadata> metadataCache = new ConcurrentHashMap<>();
     private volatile List<StoreEntry> lastScan;
     private volatile long lastScanAt;
 
-    private record CachedMetadata(FileTime modified, Map<String, Object> store, String error) {
+    private record CachedMetadata(FileTime modified, StoreMetadata store, String error) {
     }
 
     public StoreCatalog(StoreProperties properties) {
@@ -44,7 +43,6 @@ public class StoreCatalog {
             Files.createDirectories(properties.root());
             this.root = properties.root().toAbsolutePath().normalize();
             this.realRoot = root.toRealPath();
-            this.confinement = Confinement.of(realRoot);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use store root " + properties.root(), e);
         }
@@ -86,7 +84,7 @@ public class StoreCatalog {
                     if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
-                    if (Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME), LinkOption.NOFOLLOW_LINKS)) {
+                    if (Files.isRegularFile(StoreLayout.metadataFile(dir), LinkOption.NOFOLLOW_LINKS)) {
                         if (!dir.equals(root)) {
                             out.add(entry(dir));
                         }
@@ -110,16 +108,16 @@ public class StoreCatalog {
     private StoreEntry entry(Path dir) {
         String rel = relative(dir);
         CachedMetadata md = metadata(dir);
-        return new StoreEntry(StoreIds.idFor(rel), rel, dir, md.store(), md.error(), Files.exists(dir.resolve(".lock")));
+        return new StoreEntry(StoreIds.idFor(rel), rel, dir, md.store(), md.error(), StoreLayout.isBeingWritten(dir));
     }
 
     private CachedMetadata metadata(Path dir) {
-        Path file = dir.resolve(MetadataYaml.FILENAME);
+        Path file = StoreLayout.metadataFile(dir);
         FileTime modified;
         try {
             modified = Files.getLastModifiedTime(file);
         } catch (IOException e) {
-            return new CachedMetadata(FileTime.fromMillis(0), Map.of(), "metadata.yaml unreadable");
+            return new CachedMetadata(FileTime.fromMillis(0), StoreMetadata.ofStoreBlock(Map.of()), "metadata.yaml unreadable");
         }
         CachedMetadata cached = metadataCache.get(dir);
         if (cached != null && cached.modified().equals(modified)) {
@@ -127,25 +125,14 @@ public class StoreCatalog {
         }
         CachedMetadata fresh;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> smd = (Map<String, Object>) MetadataYaml.read(dir, confinement).get(MetadataYaml.STORE_KEY);
-            fresh = new CachedMetadata(modified, Map.copyOf(withoutNulls(smd)), null);
+            StoreMetadata md = StoreMetadata.read(dir, realRoot);
+            fresh = new CachedMetadata(modified, StoreMetadata.ofStoreBlock(md.withoutNullValues().store()), null);
         } catch (ImgStoreException e) {
             String m = String.valueOf(e.getMessage());
-            fresh = new CachedMetadata(modified, Map.of(), m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m);
+            fresh = new CachedMetadata(modified, StoreMetadata.ofStoreBlock(Map.of()), m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m);
         }
         metadataCache.put(dir, fresh);
         return fresh;
-    }
-
-    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        m.forEach((k, v) -> {
-            if (v != null) {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 
     private String relative(Path dir) {
@@ -161,7 +148,7 @@ public class StoreCatalog {
         String rel = StoreIds.pathFor(id);
         checkLengths(rel);
         Path dir = resolveInside(rel);
-        if (dir == null || !Files.isRegularFile(dir.resolve(MetadataYaml.FILENAME)) || !metadataInside(dir)) {
+        if (dir == null || !Files.isRegularFile(StoreLayout.metadataFile(dir)) || !metadataInside(dir)) {
             throw new StoreNotInRootException("no store with id '" + shortId(id) + "'");
         }
         return entry(dir);
@@ -196,7 +183,7 @@ public class StoreCatalog {
     /** metadata.yaml (after following links) is under the root; a link leading out makes no store. */
     private boolean metadataInside(Path dir) {
         try {
-            return dir.resolve(MetadataYaml.FILENAME).toRealPath().startsWith(realRoot);
+            return StoreLayout.metadataFile(dir).toRealPath().startsWith(realRoot);
         } catch (IOException e) {
             return false;
         }

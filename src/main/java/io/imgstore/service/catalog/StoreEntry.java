@@ -1,5 +1,6 @@
 package io.imgstore.service.catalog;
 
+import io.imgstore.format.StoreMetadata;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -9,19 +10,22 @@ import java.util.Map;
  * @param id            URL-path-safe id (see {@link StoreIds})
  * @param path          path relative to the root, {@code /}-separated
  * @param dir           absolute folder
- * @param storeMetadata the {@code __store} block (empty when the file could not be parsed)
+ * @param metadata      the {@code __store} block (empty when the file could not be parsed; no user metadata)
  * @param error         why the metadata could not be read, or null
  * @param live          a writer holds the store open ({@code .lock} present)
  */
-public record StoreEntry(String id, String path, Path dir, Map<String, Object> storeMetadata, String error, boolean live) {
+public record StoreEntry(String id, String path, Path dir, StoreMetadata metadata, String error, boolean live) {
+
+    /** The {@code __store} block (empty when the file could not be parsed). */
+    public Map<String, Object> storeMetadata() {
+        return metadata.store();
+    }
 
     public String storeClass() {
-        Object c = storeMetadata.get("class");
-        return c == null ? null : c.toString();
+        return metadata.storeClass();
     }
 
     public String format() {
-        Object f = storeMetadata.get("format");
-        return f == null ? null : f.toString();
+        return metadata.format();
     }
 }

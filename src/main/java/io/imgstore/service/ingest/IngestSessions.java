@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
@@ -135,7 +136,7 @@ public class IngestSessions {
             return s;
         }
         StoreEntry entry = catalog.find(id);
-        if (!Files.exists(entry.dir().resolve(".lock"))) {
+        if (!StoreLayout.isBeingWritten(entry.dir())) {
             throw new StoreClosedException(id);
         }
         synchronized (this) {
@@ -226,7 +227,7 @@ public class IngestSessions {
 
     /** True when another process holds the store's {@code .lock} (an flock), so it is not ours to recover. */
     private static boolean heldElsewhere(Path dir) {
-        Path lock = dir.resolve(".lock");
+        Path lock = StoreLayout.lockFile(dir);
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
             FileLock l = ch.tryLock();
             if (l == null) {

@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import io.imgstore.format.StoreMetadata;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -45,24 +46,19 @@ public record StoreSummary(
         @JsonProperty("user_metadata") Map<String, Object> userMetadata) {
 
     static StoreSummary of(WriterSession s, boolean live) {
-        Map<String, Object> smd = s.storeMetadata();
-        return new StoreSummary(s.id(), s.path(), str(smd.get("class")), str(smd.get("format")),
-                shape(smd.get("imgshape")), str(smd.get("imgdtype")), ((Number) smd.get("chunksize")).intValue(),
-                str(smd.get("encoding")), str(smd.get("uuid")), str(smd.get("created_utc")), s.frameCount(), live,
+        StoreMetadata smd = StoreMetadata.ofStoreBlock(s.storeMetadata());
+        return new StoreSummary(s.id(), s.path(), smd.storeClass(), smd.format(),
+                shape(smd.imgshapeValues()), smd.imgdtype(), smd.chunksize(),
+                smd.encoding(), smd.uuid(), smd.createdUtc(), s.frameCount(), live,
                 s.spec().userMetadata());
     }
 
     /** A store that is not open for writing, as a reader sees it. */
     static StoreSummary of(String id, String path, io.imgstore.format.ImgStore store) {
-        Map<String, Object> smd = store.storeMetadata();
         return new StoreSummary(id, path, store.storeClass(), store.format().name(),
                 java.util.Arrays.stream(store.imgshape()).boxed().toList(), store.pixelType().dtype(), store.chunksize(),
-                store.encoding(), store.uuid(), str(smd.get("created_utc")), store.frameCount(), false,
+                store.encoding(), store.uuid(), store.metadata().createdUtc(), store.frameCount(), false,
                 store.userMetadata());
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
     }
 
     private static List<Integer> shape(Object o) {

@@ -32,11 +32,6 @@ class FrameConverter {
 
     /** 16 to 8 bits by keeping the high byte of each sample (full range maps to full range). */
     static Image toUint8(Image image) {
-        byte[] src = image.data();
-        byte[] dst = new byte[src.length / 2];
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] = src[2 * i + 1];
-        }
-        return new Image(image.height(), image.width(), image.channels(), PixelType.UINT8, dst);
+        return image.toEightBit();
     }
 }

@@ -5,9 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.imgstore.format.codec.ImageCodec;
-import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.npy.Npy;
 import io.imgstore.format.npy.NpyArray;
+import io.imgstore.format.npy.NpyImages;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +32,7 @@ class FrameEncoder {
 
     /** The frame as {@code numpy.save} writes it, by the library's one npy writer. */
     static byte[] npy(Image image) {
-        NpyArray a = DirectoryFrameSource.toNpy(image);
+        NpyArray a = NpyImages.toNpy(image);
         ByteArrayOutputStream out = new ByteArrayOutputStream(a.data().length + 128);
         try {
             Npy.write(out, a);

@@ -1,11 +1,11 @@
 package io.imgstore.service.read;
 
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.FrameInfo;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
-import java.nio.file.Files;
 import org.springframework.stereotype.Service;
 
 /**
@@ -75,7 +75,7 @@ class FrameService {
     }
 
     static boolean beingWritten(StoreEntry entry) {
-        return Files.exists(entry.dir().resolve(".lock"));
+        return StoreLayout.isBeingWritten(entry.dir());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.imgstore.service.read;
 
 import io.imgstore.service.web.BadRequestException;
+import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
@@ -63,13 +64,13 @@ class StoreQueries {
     }
 
     private static StoreListItem item(StoreEntry e) {
-        Map<String, Object> md = e.storeMetadata();
+        StoreMetadata md = e.metadata();
         return new StoreListItem(e.id(), e.path(), e.storeClass(), e.format(),
-                md.get("imgshape") instanceof List<?> l ? l : null,
-                string(md.get("imgdtype")),
-                md.get("chunksize") instanceof Number n ? n.intValue() : null,
-                string(md.get("uuid")),
-                utc(md.get("created_utc")),
+                md.imgshapeValues(),
+                md.imgdtype(),
+                md.chunksize(),
+                md.uuid(),
+                utc(md.createdUtc()),
                 e.live(),
                 e.error());
     }
