@@ -1,7 +1,7 @@
 package io.imgstore.cli;
 
-import io.imgstore.format.StoreLayout;
 import io.imgstore.ImgstoreApplication;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.service.catalog.StoreIds;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,10 +20,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code imgstore view <store>}: the replacement for Python's {@code imgstore-view}. Serves that one

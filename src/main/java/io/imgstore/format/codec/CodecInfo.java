@@ -1,8 +1,5 @@
 package io.imgstore.format.codec;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_license;
 import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
 

@@ -1,14 +1,12 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.storage.StoreFiles;
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.Npz;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.codec.ImageCodec;
+import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.NpyImages;
 import io.imgstore.format.storage.StoreFiles;
-import io.imgstore.format.npy.NpyArray;
 import java.nio.file.Path;
 
 /** Frames of a {@code DirectoryImgStore}: {@code NNNNNN/MMMMMM.<format>} image files. */

@@ -1,12 +1,9 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.storage.StoreFiles;
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.StoreLayout;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

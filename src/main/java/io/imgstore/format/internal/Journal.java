@@ -1,8 +1,8 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.storage.StoreFiles;
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.StoreLayout;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,10 +1,10 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.storage.StoreFiles;
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.StoreNotFoundException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

@@ -1,9 +1,9 @@
 package io.imgstore.format.internal;
 
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.codec.VideoChunkReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package io.imgstore.service.ingest;
 
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.StoreExistsException;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.UnsupportedFormatException;
@@ -13,6 +12,7 @@ import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.web.BadRequestException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;

@@ -1,7 +1,7 @@
 package io.imgstore.service.ingest;
 
-import io.imgstore.format.InvalidImageException;
 import io.imgstore.format.ExtraDataTooLargeException;
+import io.imgstore.format.InvalidImageException;
 import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;

@@ -1,7 +1,7 @@
 package io.imgstore.service.ingest;
 
-import io.imgstore.format.StoreMetadata;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.imgstore.format.StoreMetadata;
 import java.util.List;
 import java.util.Map;
 

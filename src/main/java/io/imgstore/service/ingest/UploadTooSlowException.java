@@ -1,9 +1,8 @@
 package io.imgstore.service.ingest;
 
 import io.imgstore.service.web.ApiError;
-import org.springframework.http.HttpStatus;
-
 import java.io.IOException;
+import org.springframework.http.HttpStatus;
 
 /** An upload sent fewer than {@code upload-min-bytes} in an {@code upload-rate-window}: its body is no longer read. */
 public class UploadTooSlowException extends IOException implements ApiError {

@@ -2,9 +2,9 @@ package io.imgstore.service.read;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import org.springdoc.core.annotations.ParameterObject;
 import java.math.BigDecimal;
 import java.time.Duration;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;

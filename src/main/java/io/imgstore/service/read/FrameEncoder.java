@@ -1,13 +1,13 @@
 package io.imgstore.service.read;
 
 import io.imgstore.format.Image;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.npy.Npy;
 import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.NpyImages;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,9 +1,9 @@
 package io.imgstore.service.read;
 
-import io.imgstore.service.web.BadRequestException;
 import io.imgstore.format.FrameInfo;
 import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.ImgStore;
+import io.imgstore.service.web.BadRequestException;
 import java.util.OptionalInt;
 import org.springframework.stereotype.Component;
 

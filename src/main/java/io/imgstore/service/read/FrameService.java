@@ -1,9 +1,9 @@
 package io.imgstore.service.read;
 
-import io.imgstore.format.StoreLayout;
 import io.imgstore.format.FrameInfo;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreLayout;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
 import org.springframework.stereotype.Service;

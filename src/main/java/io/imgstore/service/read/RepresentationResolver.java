@@ -1,7 +1,7 @@
 package io.imgstore.service.read;
 
-import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.read.Representation.Kind;
+import io.imgstore.service.web.BadRequestException;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.MediaType;

@@ -1,11 +1,11 @@
 package io.imgstore.service.read;
 
-import io.imgstore.service.web.BadRequestException;
-import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreMetadata;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.web.BadRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

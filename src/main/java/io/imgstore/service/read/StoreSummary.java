@@ -1,8 +1,8 @@
 package io.imgstore.service.read;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import tools.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * {@code GET /stores/{id}}: a store opened and summarised, in imgstore's field names.

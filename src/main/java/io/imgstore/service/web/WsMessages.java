@@ -2,7 +2,6 @@ package io.imgstore.service.web;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.socket.TextMessage;

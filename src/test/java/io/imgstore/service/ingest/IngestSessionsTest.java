@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.format.WriterCrashes;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
+import io.imgstore.format.WriterCrashes;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreProperties;
 import io.imgstore.service.catalog.StoreRegistry;

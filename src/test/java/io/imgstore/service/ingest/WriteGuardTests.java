@@ -1,6 +1,5 @@
 package io.imgstore.service.ingest;
 
-import io.imgstore.service.live.LatestFrameController;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -12,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.imgstore.format.StoreExistsException;
 import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.live.LatestFrameController;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.imgstore.service.read;
 
-import io.imgstore.service.web.BadRequestException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import io.imgstore.format.PixelType;
 import io.imgstore.format.internal.DirectoryFrameSource;
 import io.imgstore.format.npy.Npy;
 import io.imgstore.service.read.Representation.Kind;
+import io.imgstore.service.web.BadRequestException;
 import io.imgstore.testing.Barcode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.imgstore.service.read;
 
-import io.imgstore.service.web.BadRequestException;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
 import static org.mockito.ArgumentMatchers.any;
@@ -15,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.imgstore.service.catalog.StoreNotInRootException;
+import io.imgstore.service.web.BadRequestException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
