@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,22 +26,9 @@ class ReadOnlyAndProtectedReadsIntegrationTests extends SecurityTestSupport {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         store(root.resolve("rig3/s1"), 3);
-        r.add("imgstore.root", () -> root.toString());
-        r.add("imgstore.demo", () -> "false");
+        server(r, root, "admin", "admin", ADMIN, "reader", "read", READER);
         r.add("imgstore.security.read-only", () -> "true");
         r.add("imgstore.security.protect-reads", () -> "true");
-        r.add("imgstore.security.tokens.admin.value", () -> ADMIN);
-        r.add("imgstore.security.tokens.admin.scope", () -> "admin");
-        r.add("imgstore.security.tokens.reader.value", () -> READER);
-        r.add("imgstore.security.tokens.reader.scope", () -> "read");
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Override
-    int port() {
-        return port;
     }
 
     @Override

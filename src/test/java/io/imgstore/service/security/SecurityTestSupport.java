@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Requests, URL spellings and "nothing written" checks shared by the security integration tests. */
 abstract class SecurityTestSupport {
@@ -22,9 +24,30 @@ abstract class SecurityTestSupport {
     static final String RIG3 = "rig3-token-0123456789abcdef";
     static final String READER = "reader-token-0123456789abcdef";
 
-    abstract int port();
+    @LocalServerPort
+    int port;
+
+    int port() {
+        return port;
+    }
 
     abstract Path root();
+
+    /** The root, no demo store, and the named tokens ({@code name, scope, value} triples; scope may be {@code write:prefix}). */
+    static void server(DynamicPropertyRegistry r, Path root, String... tokens) {
+        r.add("imgstore.root", root::toString);
+        r.add("imgstore.demo", () -> "false");
+        for (int i = 0; i + 2 < tokens.length; i += 3) {
+            String name = tokens[i];
+            String[] scope = tokens[i + 1].split(":", 2);
+            String value = tokens[i + 2];
+            r.add("imgstore.security.tokens." + name + ".value", () -> value);
+            r.add("imgstore.security.tokens." + name + ".scope", () -> scope[0]);
+            if (scope.length == 2) {
+                r.add("imgstore.security.tokens." + name + ".path-prefix", () -> scope[1]);
+            }
+        }
+    }
 
     /** An 8x8 gray npy store with {@code n} frames, written with the library (before the server starts). */
     static void store(Path dir, int n) {

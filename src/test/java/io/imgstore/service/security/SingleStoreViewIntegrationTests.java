@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,17 +23,8 @@ class SingleStoreViewIntegrationTests extends SecurityTestSupport {
     static void props(DynamicPropertyRegistry r) {
         store(root.resolve("lab/one"), 3);
         store(root.resolve("lab/two"), 3);
-        r.add("imgstore.root", () -> root.toString());
-        r.add("imgstore.demo", () -> "false");
+        server(r, root);
         r.add("imgstore.viewer.single-store", () -> "lab~one");
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Override
-    int port() {
-        return port;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,23 +28,7 @@ class WriteAccessIntegrationTests extends SecurityTestSupport {
     static void props(DynamicPropertyRegistry r) throws IOException {
         store(root.resolve("rig3/s1"), 3);
         store(root.resolve("lab/s2"), 3);
-        r.add("imgstore.root", () -> root.toString());
-        r.add("imgstore.demo", () -> "false");
-        r.add("imgstore.security.tokens.admin.value", () -> ADMIN);
-        r.add("imgstore.security.tokens.admin.scope", () -> "admin");
-        r.add("imgstore.security.tokens.rig3.value", () -> RIG3);
-        r.add("imgstore.security.tokens.rig3.scope", () -> "write");
-        r.add("imgstore.security.tokens.rig3.path-prefix", () -> "rig3/");
-        r.add("imgstore.security.tokens.reader.value", () -> READER);
-        r.add("imgstore.security.tokens.reader.scope", () -> "read");
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Override
-    int port() {
-        return port;
+        server(r, root, "admin", "admin", ADMIN, "rig3", "write:rig3/", RIG3, "reader", "read", READER);
     }
 
     @Override
