@@ -37,7 +37,7 @@ final class DocFiles {
     record Link(Path file, int line, String target) {
     }
 
-    private static final Pattern FENCE = Pattern.compile("^(`{3,}|~{3,})\\s*([^`\\s]*)\\s*$");
+    private static final Pattern FENCE = Pattern.compile("^(`{3,}|~{3,})\\s*([^`]*?)\\s*$");
     private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern INLINE_CODE = Pattern.compile("`[^`]*`");
 
