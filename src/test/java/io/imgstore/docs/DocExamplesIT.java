@@ -105,14 +105,15 @@ class DocExamplesIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
             try {
-                if (http.send(demo, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+                HttpResponse<String> r = http.send(demo, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"writing\":false")) {
+                    return; // written completely (the demo store is listed while it is being written)
                 }
             } catch (IOException e) {
                 // not up yet
             }
             assertThat(server.isAlive()).as("server died at start:\n" + Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("server with the demo store up within 180 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("server with the finished demo store up within 180 s").isLessThan(deadline);
             Thread.sleep(250);
         }
     }
