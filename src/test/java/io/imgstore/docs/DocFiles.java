@@ -125,6 +125,33 @@ final class DocFiles {
         return links;
     }
 
+    /**
+     * The anchors GitHub gives a file's headings: lower case, punctuation other than {@code -} and
+     * {@code _} dropped, spaces as {@code -}; a repeated heading gets {@code -1}, {@code -2}, ...
+     */
+    static java.util.Set<String> anchors(Path file) {
+        java.util.Set<String> anchors = new java.util.HashSet<>();
+        boolean inFence = false;
+        String fence = null;
+        for (String l : lines(file)) {
+            Matcher open = FENCE.matcher(l);
+            if (!inFence && open.matches()) {
+                inFence = true;
+                fence = open.group(1);
+            } else if (inFence) {
+                inFence = !l.strip().startsWith(fence);
+            } else if (l.startsWith("#")) {
+                String slug = l.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+                String unique = slug;
+                for (int n = 1; !anchors.add(unique); n++) {
+                    unique = slug + "-" + n;
+                }
+            }
+        }
+        return anchors;
+    }
+
     /** True for links to a file of this repository (not a URL, not a bare {@code #anchor}). */
     static boolean isRelative(String target) {
         return !target.startsWith("#") && !target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");

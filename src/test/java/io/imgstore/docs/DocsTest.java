@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README stays a first hour, and every relative link of README.md and docs/*.md leads to a file. */
+/**
+ * The README stays a first hour, and every relative link of README.md and docs/*.md leads to an existing
+ * file (and, for {@code file.md#anchor} and {@code #anchor}, to an existing heading).
+ */
 class DocsTest {
 
     static final int README_MAX_LINES = 300;
@@ -27,19 +30,32 @@ class DocsTest {
         int checked = 0;
         for (Path md : DocFiles.markdownFiles(projectDir)) {
             for (DocFiles.Link link : DocFiles.links(md)) {
-                if (!DocFiles.isRelative(link.target())) {
+                String t = link.target();
+                if (!t.startsWith("#") && !DocFiles.isRelative(t)) {
                     continue;
                 }
-                String path = link.target().replaceFirst("[#?].*$", "");
-                Path target = md.getParent().resolve(path).normalize();
+                String path = t.replaceFirst("[#?].*$", "");
+                Path target = path.isEmpty() ? md : md.getParent().resolve(path).normalize();
                 checked++;
                 if (!target.startsWith(projectDir) || !Files.exists(target)) {
-                    broken.add(projectDir.relativize(md) + ":" + link.line() + ": " + link.target());
+                    broken.add(projectDir.relativize(md) + ":" + link.line() + ": " + t);
+                } else if (t.contains("#") && target.toString().endsWith(".md")
+                        && !DocFiles.anchors(target).contains(t.substring(t.indexOf('#') + 1))) {
+                    broken.add(projectDir.relativize(md) + ":" + link.line() + ": " + t + " (no such heading)");
                 }
             }
         }
         assertThat(checked).as("relative links found").isPositive();
         assertThat(broken).as("relative links to files that do not exist").isEmpty();
+    }
+
+    @Test
+    void anchorsAreGithubs(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path md = tmp.resolve("a.md");
+        Files.writeString(md, "# Title\n## 4. Push frames from a rig\n```bash\n# not a heading\n```\n"
+                + "## Ingest: imgstore.ingest.*\n## Tests\n## Tests\n");
+        assertThat(DocFiles.anchors(md)).containsExactlyInAnyOrder("title", "4-push-frames-from-a-rig",
+                "ingest-imgstoreingest", "tests", "tests-1");
     }
 
     @Test
