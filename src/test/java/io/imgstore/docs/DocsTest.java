@@ -25,6 +25,13 @@ class DocsTest {
     }
 
     @Test
+    void readmeTestCommandIsTheOneCiRuns() {
+        String readme = String.join("\n", DocFiles.lines(projectDir.resolve("README.md")));
+        assertThat(readme).contains("./mvnw spring-boot:run").contains("./mvnw -B verify");
+        assertThat(DocFiles.lines(projectDir.resolve(".ci/run"))).as(".ci/run").contains("./mvnw -B verify");
+    }
+
+    @Test
     void everyRelativeLinkPointsToAnExistingFile() {
         List<String> broken = new ArrayList<>();
         int checked = 0;
