@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record WriterLimitProperties(
         @DefaultValue("0") @Min(0) int maxOpen,
         DataSize nativeBudget,
-        @DefaultValue("192MB") DataSize nativeReserve,
-        @DefaultValue("16MB") DataSize videoWriterBase,
-        @DefaultValue("40") @Min(0) int videoWriterPerPixel) {
+        @DefaultValue("160MB") DataSize nativeReserve,
+        @DefaultValue("4MB") DataSize videoWriterBase,
+        @DefaultValue("12") @Min(0) int videoWriterPerPixel) {
 }
