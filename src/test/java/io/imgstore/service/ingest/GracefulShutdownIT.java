@@ -53,9 +53,14 @@ class GracefulShutdownIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (server != null && server.isAlive()) {
             server.destroyForcibly();
+        }
+        Path log = tmp.resolve("server.log");
+        if (Files.exists(log)) {
+            Files.copy(log, Path.of("target", "GracefulShutdownIT-server.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -228,7 +233,13 @@ class GracefulShutdownIT {
         }, "ws-rig");
         wsSender.start();
 
+        // both rigs under way (the first H.264 frames wait for the codec natives to load)
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Thread.sleep(2_500);
+        while (wsRig.acknowledged.get() < 50 && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(wsRig.acknowledged.get()).as("frames written of the WebSocket rig before the stop").isGreaterThanOrEqualTo(50);
         long stopAt = System.nanoTime();
         server.destroy(); // SIGTERM, as docker stop
         assertThat(server.waitFor(15, TimeUnit.SECONDS)).as("server exits within 15 s of SIGTERM, see " + log).isTrue();
