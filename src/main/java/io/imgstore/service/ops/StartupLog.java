@@ -102,7 +102,8 @@ public class StartupLog {
         String host = a.getHostAddress();
         if (a instanceof Inet6Address) {
             int zone = host.indexOf('%');
-            host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
+            host = (zone >= 0 ? host.substring(0, zone) : host).replaceFirst("(^|:)(0(:|$)){2,}", "::");
+            host = "[" + host + "]";
         }
         return "http://" + host + ":" + port + path;
     }
