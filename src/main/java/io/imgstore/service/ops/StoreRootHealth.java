@@ -2,6 +2,7 @@ package io.imgstore.service.ops;
 
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.ingest.IngestProperties;
+import io.imgstore.service.security.SecurityProperties;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  * actual write (a hidden folder created and removed), as permissions alone do not tell: root ignores
  * them, and a read-only mount or file system refuses even root.
  *
- * <p>DOWN when the root is not writable and writes are expected ({@code imgstore.ingest.read-only}
+ * <p>DOWN when the root is not writable and writes are expected ({@code imgstore.security.read-only}
  * unset): a deployment that cannot store what rigs send is not healthy, so Docker's health check and
  * load balancers see it (reads keep working meanwhile). UP with {@code writable: false} in read-only
  * mode. Details: {@code path}, {@code writable}, {@code uid} and, when not writable, {@code error}.
@@ -32,24 +33,24 @@ public class StoreRootHealth implements HealthIndicator {
     private static final long CACHE_NANOS = 2_000_000_000L;
 
     private final StoreCatalog catalog;
-    private final IngestProperties ingest;
+    private final boolean readOnly;
     private volatile Probe last;
     private volatile long lastAt;
 
-    public StoreRootHealth(StoreCatalog catalog, IngestProperties ingest) {
+    public StoreRootHealth(StoreCatalog catalog, IngestProperties ingest, SecurityProperties security) {
         this.catalog = catalog;
-        this.ingest = ingest;
+        this.readOnly = ingest.readOnly() || security.readOnly();
     }
 
     @Override
     public Health health() {
         Probe p = probe();
-        Health.Builder b = p.writable() || ingest.readOnly() ? Health.up() : Health.down();
+        Health.Builder b = p.writable() || readOnly ? Health.up() : Health.down();
         b.withDetail("path", catalog.root().toString()).withDetail("writable", p.writable()).withDetail("uid", p.uid());
         if (!p.writable()) {
             b.withDetail("error", p.problem());
         }
-        if (ingest.readOnly()) {
+        if (readOnly) {
             b.withDetail("read_only", true);
         }
         return b.build();
