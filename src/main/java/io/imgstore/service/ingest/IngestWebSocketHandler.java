@@ -82,6 +82,13 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             if (sessions.stopping()) {
                 endAll();
             }
+        } catch (ShuttingDownException e) {
+            WsMessages.sendQuietly(out, WsMessages.problem(problems.of(e)));
+            try {
+                out.close(RESTARTING);
+            } catch (Exception ignored) {
+                // gone
+            }
         } catch (RuntimeException e) {
             fail(out, problems.ofStoreFailure(e, "", null));
         }
