@@ -1,6 +1,8 @@
 package io.imgstore.service.ops;
 
 import io.imgstore.service.catalog.StoreCatalog;
+import io.imgstore.service.ingest.IngestSessions;
+import io.imgstore.service.ingest.WriterLimit;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -29,11 +31,13 @@ public class StartupLog {
     private final StoreCatalog catalog;
     private final StoreRootHealth rootHealth;
     private final Environment env;
+    private final WriterLimit writerLimit;
 
-    public StartupLog(StoreCatalog catalog, StoreRootHealth rootHealth, Environment env) {
+    public StartupLog(StoreCatalog catalog, StoreRootHealth rootHealth, Environment env, WriterLimit writerLimit) {
         this.catalog = catalog;
         this.rootHealth = rootHealth;
         this.env = env;
+        this.writerLimit = writerLimit;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -58,6 +62,13 @@ public class StartupLog {
         b.append("  root      ").append(catalog.root()).append(" (").append(stores)
                 .append(stores == 1 ? " store" : " stores").append(probe.writable() ? ", writable)"
                         : ", NOT writable by uid " + probe.uid() + ": " + probe.problem() + ")");
+        long budget = writerLimit.nativeBudget();
+        if (budget != Long.MAX_VALUE) {
+            long hd = writerLimit.nativeBytes(IngestSessions.specOf(new io.imgstore.service.ingest.CreateStoreRequest(
+                    "x", "avc1/mp4", List.of(1200, 1920), null, null, null, null)));
+            b.append("\n  writers   native memory budget ").append(budget >> 20).append(" MB: room for ")
+                    .append(budget / hd).append(" 1920x1200 video writer(s) (imgstore.ingest.writers.*)");
+        }
         return b.toString();
     }
 
