@@ -98,6 +98,12 @@ public class IngestController {
                 long n = stream.drain();
                 return problem(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the server is"
                         + " stopping; " + n + " frame(s) of this request were accepted"), n, session);
+            } catch (ShuttingDownException e) {
+                // server shutdown: what arrived complete is written; the rig retries after the restart
+                decoder.abort();
+                long n = stream.drain();
+                return problem(e, "; " + n + " frame(s) of this request were accepted and stay in the store",
+                        n, session);
             } catch (RuntimeException e) {
                 decoder.abort();
                 return writeFailure(e, stream, session);

@@ -54,8 +54,18 @@ public class IngestSessions {
     private final BufferBudget budget;
     private final Map<String, WriterSession> open = new ConcurrentHashMap<>();
     private final ReopenList reopenList;
+    private final WriterLimit writerLimit;
+    /** Set by {@link #beginShutdown()}: no store is created, recovered or streamed into any more. */
+    private volatile boolean stopping;
 
     public IngestSessions(StoreCatalog catalog, StoreRegistry registry, IngestProperties props, MeterRegistry meters) {
+        this(catalog, registry, props, meters, WriterLimit.unlimited());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public IngestSessions(StoreCatalog catalog, StoreRegistry registry, IngestProperties props, MeterRegistry meters,
+                          WriterLimit writerLimit) {
+        this.writerLimit = writerLimit;
         this.catalog = catalog;
         this.registry = registry;
         this.props = props;
@@ -98,10 +108,17 @@ public class IngestSessions {
         }
         String id = catalog.idOf(dir);
         synchronized (this) {
+            checkNotStopping();
             if (open.containsKey(id)) {
                 throw new StoreExistsException("a store already exists at " + req.path());
             }
-            ImgStoreWriter w = ImgStoreWriter.create(dir, spec);
+            writerLimit.check(spec, openSessions());
+            ImgStoreWriter w;
+            try {
+                w = ImgStoreWriter.create(dir, spec);
+            } catch (ImgStoreException e) {
+                throw RootNotWritableException.orSame(e, catalog.root(), dir);
+            }
             WriterSession s = newSession(id, dir, w);
             open.put(id, s);
             catalog.refresh();
@@ -131,6 +148,7 @@ public class IngestSessions {
      * @throws StoreLockedException    when another process holds it
      */
     public WriterSession session(String id) {
+        checkNotStopping();
         WriterSession s = open.get(id);
         if (s != null && !s.isClosed()) {
             return s;
@@ -262,8 +280,51 @@ public class IngestSessions {
 
     // ---- shutdown ----
 
+    private void checkNotStopping() {
+        if (stopping) {
+            throw new ShuttingDownException("the server is stopping; retry after its restart");
+        }
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Shutdown, first step ({@link IngestShutdown}): no new store, stream or frame is taken; streams in
+     * progress end at their next frame, after their queued frames are written.
+     */
+    void beginShutdown() {
+        stopping = true;
+        for (WriterSession s : open.values()) {
+            s.stopStreams();
+        }
+    }
+
+    /** Waits until no stream holds a store, or until the deadline ({@link System#nanoTime}); true when none does. */
+    boolean awaitStreamsEnded(long deadlineNanos) throws InterruptedException {
+        while (true) {
+            boolean any = false;
+            for (WriterSession s : open.values()) {
+                any |= s.streaming();
+            }
+            if (!any) {
+                return true;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Shutdown, last step: closes every open store cleanly (chunk finished, index written, {@code .lock}
+     * removed) and lists them in the {@link ReopenList} so the next start reopens them. Idempotent.
+     */
     @PreDestroy
     public void shutdown() {
+        stopping = true;
         List<String> closed = new ArrayList<>();
         for (WriterSession s : open.values()) {
             try {
@@ -276,6 +337,10 @@ public class IngestSessions {
         open.clear();
         if (!closed.isEmpty() && props.recoverOnStart()) {
             reopenList.write(closed);
+        }
+        if (!closed.isEmpty()) {
+            LOG.info("closed {} open store(s) at shutdown{}: {}", closed.size(),
+                    props.recoverOnStart() ? " (reopened for continuation on the next start)" : "", closed);
         }
     }
 }

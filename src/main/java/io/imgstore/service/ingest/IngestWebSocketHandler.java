@@ -34,8 +34,13 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IngestWebSocketHandler.class);
     private static final String STATE = "imgstore.ingest.state";
 
+    /** Close status of a stream the server ends because it is stopping: the rig should reconnect. */
+    static final CloseStatus RESTARTING = new CloseStatus(1012, "server restarting; reconnect");
+
     private final IngestSessions sessions;
     private final Problems problems;
+    /** The connections streaming now, for {@link #endAll()} at shutdown. */
+    private final java.util.Set<State> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public IngestWebSocketHandler(IngestSessions sessions, Problems problems) {
         this.sessions = sessions;
@@ -48,6 +53,8 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         final RecordDecoder decoder;
         WriterSession.Stream stream;
         boolean skipRestOfMessage;
+        /** Ended by the server's shutdown: further messages are dropped. Guarded by this state's monitor. */
+        boolean ended;
 
         State(WebSocketSession out, WriterSession session, RecordDecoder decoder) {
             this.out = out;
@@ -71,6 +78,17 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             st.stream = session.openStream("WebSocket from " + ws.getRemoteAddress(),
                     n -> WsMessages.sendQuietly(out, WsMessages.json(Map.of("frames_written", n))));
             ws.getAttributes().put(STATE, st);
+            active.add(st);
+            if (sessions.stopping()) {
+                endAll();
+            }
+        } catch (ShuttingDownException e) {
+            WsMessages.sendQuietly(out, WsMessages.problem(problems.of(e)));
+            try {
+                out.close(RESTARTING);
+            } catch (Exception ignored) {
+                // gone
+            }
         } catch (RuntimeException e) {
             fail(out, problems.ofStoreFailure(e, "", null));
         }
@@ -97,6 +115,45 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         if (st == null) {
             return;
         }
+        synchronized (st) {
+            if (!st.ended) {
+                handleBinary(st, message);
+            }
+        }
+    }
+
+    /**
+     * Server shutdown ({@link IngestShutdown}), after {@link IngestSessions#beginShutdown()}: each streaming
+     * connection's queued frames are written, the client is told how many ({@code frames_written}) and the
+     * connection is closed with 1012 (service restart) so the rig reconnects once the server is back.
+     */
+    void endAll() {
+        for (State st : active) {
+            long n;
+            synchronized (st) {
+                if (st.ended) {
+                    continue;
+                }
+                st.ended = true;
+                st.decoder.abort();
+                n = st.stream.drain();
+                st.stream.close();
+            }
+            active.remove(st);
+            ProblemDetail p = problems.of(new ShuttingDownException("the server is stopping; reconnect after"
+                    + " its restart (the store stays open for continuation)"));
+            p.setProperty("frames_accepted", n);
+            p.setProperty("frame_count", st.session.frameCount());
+            WsMessages.sendQuietly(st.out, WsMessages.problem(p));
+            try {
+                st.out.close(RESTARTING);
+            } catch (Exception ignored) {
+                // gone
+            }
+        }
+    }
+
+    private void handleBinary(State st, BinaryMessage message) throws Exception {
         if (!st.skipRestOfMessage) {
             try {
                 st.decoder.feed(message.getPayload(), st.stream::submit);
@@ -116,6 +173,10 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
             } catch (StoreClosedException e) {
                 st.decoder.abort();
                 fail(st.out, problems.of(e));
+                return;
+            } catch (ShuttingDownException e) {
+                // the server is stopping: endAll (from the shutdown thread) tells the client and closes
+                st.decoder.abort();
                 return;
             } catch (RuntimeException e) {
                 // a write failed: report it with what was accepted, and stop
@@ -186,8 +247,15 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession ws, CloseStatus status) {
         State st = state(ws);
         if (st != null) {
-            st.decoder.abort();
-            st.stream.close(); // every complete frame is written; the store stays open for the next client
+            active.remove(st);
+            synchronized (st) {
+                if (st.ended) {
+                    return;
+                }
+                st.ended = true;
+                st.decoder.abort();
+                st.stream.close(); // every complete frame is written; the store stays open for the next client
+            }
         }
     }
 }

@@ -79,6 +79,8 @@ public final class WriterSession {
     private volatile LatestFrame latest;
     private volatile long frameCount;
     private volatile boolean closed;
+    /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
+    private volatile boolean stopping;
     private long finishedSeen;
 
     WriterSession(String id, String path, ImgStoreWriter writer, int queueFrames, BufferBudget budget,
@@ -159,6 +161,9 @@ public final class WriterSession {
      */
     public Stream openStream(String who, LongConsumer onWritten) {
         ensureOpen();
+        if (stopping) {
+            throw new ShuttingDownException("the server is stopping; reconnect after its restart");
+        }
         Claim token = new Claim(who);
         // a client that has just ended its stream (WebSocket closed, request finishing) may still be
         // draining its last frames: wait for it; an active client gets 409 after a short wait
@@ -210,6 +215,10 @@ public final class WriterSession {
             if (f != null) {
                 budget.release(r.heldBytes());
                 throw f;
+            }
+            if (stopping) {
+                budget.release(r.heldBytes());
+                throw new ShuttingDownException("the server is stopping; the frames before this one are written");
             }
             try {
                 queue.acquire();
@@ -341,6 +350,11 @@ public final class WriterSession {
         try (Stream s = openStream("close", null)) {
             return s.closeStore();
         }
+    }
+
+    /** Server shutdown, first step: streams take no further frame (their queued frames are still written). */
+    void stopStreams() {
+        stopping = true;
     }
 
     /** Closes whatever streams do (server shutdown): their next frames fail. */

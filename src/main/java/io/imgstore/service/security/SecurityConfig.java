@@ -108,6 +108,10 @@ public class SecurityConfig implements WebSecurityCustomizer {
                     a.requestMatchers(path.matcher("/stores/{id}/live/**"))
                             .access(StoreAccessRules.all(rules.sameOrAllowedOrigin(), rules.read()));
                     a.requestMatchers(path.matcher("/stores/**")).access(rules.read());
+                    // the meters (store ids in tags, request counts) are reads: behind the read token when
+                    // reads are protected; health and info stay public (Docker's health check has no token)
+                    a.requestMatchers(path.matcher("/actuator/prometheus"), path.matcher("/actuator/metrics/**"))
+                            .access(rules.read());
                     a.anyRequest().permitAll();
                 });
         return http.build();
