@@ -14,15 +14,29 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Bulk reads: {@code GET /stores/{id}/frames} streams many frames in one answer, as ingest
- * records, one npy stack or an npz (see {@link BulkService}, {@link FrameSelection}).
+ * records, one npy stack or an npz (see {@link BulkService}, {@link FrameSelection});
+ * {@code GET /stores/{id}/clip.mp4} streams a range as H.264 fragmented mp4 ({@link ClipService}).
  */
 @RestController
 class BulkController {
 
     private final BulkService bulk;
+    private final ClipService clips;
 
-    BulkController(BulkService bulk) {
+    BulkController(BulkService bulk, ClipService clips) {
         this.bulk = bulk;
+        this.clips = clips;
+    }
+
+    @Operation(operationId = "getClip", summary = "A range of frames as H.264 in fragmented mp4, streamed")
+    @GetMapping("/stores/{id}/clip.mp4")
+    void clip(@PathVariable String id,
+              @Parameter(description = "first frame number (inclusive)") @RequestParam(required = false) Long from,
+              @Parameter(description = "last frame number (inclusive)") @RequestParam(required = false) Long to,
+              @Parameter(description = "frame rate of the clip (default: the recording's)") @RequestParam(required = false) Double fps,
+              @Parameter(description = "output width (height follows the aspect)") @RequestParam(required = false) Integer width,
+              HttpServletResponse response) throws IOException {
+        clips.stream(id, from, to, fps, width, response);
     }
 
     @Operation(operationId = "getFrames", summary = "Many frames in one streamed answer")

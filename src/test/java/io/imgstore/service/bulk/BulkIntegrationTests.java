@@ -278,4 +278,26 @@ class BulkIntegrationTests {
             }
         }
     }
+
+    @Test
+    void clipIsFragmentedMp4WithTheRangesFramesInOrder() throws Exception {
+        HttpResponse<byte[]> r = get("/stores/" + NPY + "/clip.mp4?from=3&to=30", null);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
+        byte[] mp4 = r.body();
+        // fragmented: an ftyp, an empty moov, then moof/mdat pairs
+        assertThat(new String(mp4, 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+        assertThat(new String(mp4, StandardCharsets.ISO_8859_1)).contains("moof").contains("mvex");
+        Path f = root.resolve("clip.mp4");
+        Files.write(f, mp4);
+        try (var reader = io.imgstore.format.codec.VideoChunkReader.open(f, false)) {
+            assertThat(reader.frameCount()).isEqualTo(27); // 3..30 without 7
+            assertThat(Barcode.decode(reader.read(0))).isEqualTo(Barcode.expected(3));
+            assertThat(Barcode.decode(reader.read(3))).isEqualTo(Barcode.expected(6));
+            assertThat(Barcode.decode(reader.read(4))).isEqualTo(Barcode.expected(8));
+            assertThat(Barcode.decode(reader.read(26))).isEqualTo(Barcode.expected(30));
+        }
+        assertThat(get("/stores/" + NPY + "/clip.mp4?from=0&to=39&width=48", null).statusCode()).isEqualTo(200);
+        assertThat(get("/stores/" + NPY + "/clip.mp4?fps=0", null).statusCode()).isEqualTo(400);
+    }
 }
