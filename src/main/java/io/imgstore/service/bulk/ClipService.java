@@ -41,13 +41,9 @@ class ClipService {
         }
         try (StoreRegistry.Lease lease = registry.lease(id)) {
             ImgStore store = lease.store();
-            FrameSelection selection;
-            try {
-                selection = FrameSelection.of(store, new FrameSelection.Query(from, to, null, null, null, null),
-                        properties.maxClipFrames());
-            } catch (BadRequestException e) {
-                throw new BadRequestException(e.getMessage().replace("imgstore.bulk.max-frames", "imgstore.bulk.max-clip-frames"));
-            }
+            FrameSelection selection = FrameSelection.of(store,
+                    new FrameSelection.Query(from, to, null, null, null, null), properties.maxClipFrames(),
+                    "imgstore.bulk.max-clip-frames");
             if (selection.size() == 0) {
                 throw new io.imgstore.format.FrameNotFoundException("no frames in that range");
             }

@@ -34,6 +34,11 @@ record FrameSelection(int[] indexes) {
     }
 
     static FrameSelection of(ImgStore store, Query q, int maxFrames) {
+        return of(store, q, maxFrames, "imgstore.bulk.max-frames");
+    }
+
+    /** As above, naming {@code limitName} when over {@code maxFrames}. */
+    static FrameSelection of(ImgStore store, Query q, int maxFrames, String limitName) {
         boolean byNumber = q.from() != null || q.to() != null;
         boolean byIndex = q.indexFrom() != null || q.indexTo() != null;
         boolean byList = q.numbers() != null;
@@ -48,15 +53,16 @@ record FrameSelection(int[] indexes) {
             if (q.step() != null) {
                 throw new BadRequestException("step does not apply to numbers=");
             }
-            return numbers(store, q.numbers(), maxFrames);
+            return numbers(store, q.numbers(), maxFrames, limitName);
         }
         if (byIndex) {
-            return indexRange(store, q.indexFrom(), q.indexTo(), step, maxFrames);
+            return indexRange(store, q.indexFrom(), q.indexTo(), step, maxFrames, limitName);
         }
-        return numberRange(store, q.from(), q.to(), step, maxFrames);
+        return numberRange(store, q.from(), q.to(), step, maxFrames, limitName);
     }
 
-    private static FrameSelection indexRange(ImgStore store, Long fromArg, Long toArg, long step, int maxFrames) {
+    private static FrameSelection indexRange(ImgStore store, Long fromArg, Long toArg, long step, int maxFrames,
+                                             String limitName) {
         long from = fromArg == null ? 0 : fromArg;
         long to = toArg == null ? store.frameCount() - 1L : toArg;
         if (from < 0 || to < 0) {
@@ -70,7 +76,7 @@ record FrameSelection(int[] indexes) {
             return new FrameSelection(new int[0]);
         }
         long n = (to - from) / step + 1;
-        checkLimit(n, maxFrames);
+        checkLimit(n, maxFrames, limitName);
         int[] out = new int[(int) n];
         for (int k = 0; k < n; k++) {
             out[k] = (int) (from + k * step);
@@ -78,7 +84,8 @@ record FrameSelection(int[] indexes) {
         return new FrameSelection(out);
     }
 
-    private static FrameSelection numberRange(ImgStore store, Long fromArg, Long toArg, long step, int maxFrames) {
+    private static FrameSelection numberRange(ImgStore store, Long fromArg, Long toArg, long step, int maxFrames,
+                                             String limitName) {
         if (store.frameCount() == 0) {
             return new FrameSelection(new int[0]);
         }
@@ -94,7 +101,7 @@ record FrameSelection(int[] indexes) {
                 n++;
             }
         }
-        checkLimit(n, maxFrames);
+        checkLimit(n, maxFrames, limitName);
         int[] out = new int[n];
         int k = 0;
         for (int i = 0; i < numbers.length; i++) {
@@ -109,9 +116,9 @@ record FrameSelection(int[] indexes) {
         return v >= from && v <= to && Math.floorMod(v - from, step) == 0;
     }
 
-    private static FrameSelection numbers(ImgStore store, String list, int maxFrames) {
+    private static FrameSelection numbers(ImgStore store, String list, int maxFrames, String limitName) {
         String[] parts = list.split(",", -1);
-        checkLimit(parts.length, maxFrames);
+        checkLimit(parts.length, maxFrames, limitName);
         int[] out = new int[parts.length];
         List<Long> missing = new ArrayList<>();
         for (int k = 0; k < parts.length; k++) {
@@ -136,9 +143,9 @@ record FrameSelection(int[] indexes) {
         return new FrameSelection(out);
     }
 
-    private static void checkLimit(long n, int maxFrames) {
+    private static void checkLimit(long n, int maxFrames, String limitName) {
         if (n > maxFrames) {
-            throw new BadRequestException("the request selects " + n + " frames, more than imgstore.bulk.max-frames ("
+            throw new BadRequestException("the request selects " + n + " frames, more than " + limitName + " ("
                     + maxFrames + "); split it into smaller ranges");
         }
     }
