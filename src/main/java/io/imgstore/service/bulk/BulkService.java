@@ -75,13 +75,20 @@ class BulkService {
                     }
                     case NPZ -> new NpzWriter(out, numbers, times, shape, store.pixelType());
                 };
-                writer.begin();
-                try (ImgStore.SequentialReader reader = store.sequentialReader()) {
-                    for (int index : selection.indexes()) {
-                        writer.frame(reader.read(index));
+                try {
+                    writer.begin();
+                    try (ImgStore.SequentialReader reader = store.sequentialReader()) {
+                        for (int index : selection.indexes()) {
+                            writer.frame(reader.read(index));
+                        }
                     }
+                    writer.end();
+                } catch (RuntimeException e) {
+                    if (!response.isCommitted()) {
+                        response.reset(); // nothing sent yet: the problem+json answer replaces these headers
+                    }
+                    throw e;
                 }
-                writer.end();
             }
         }
     }

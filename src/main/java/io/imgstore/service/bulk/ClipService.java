@@ -63,6 +63,11 @@ class ClipService {
                     for (int index : selection.indexes()) {
                         mp4.write(reader.read(index).image());
                     }
+                } catch (RuntimeException e) {
+                    if (!response.isCommitted()) {
+                        response.reset(); // nothing sent yet: the problem+json answer replaces these headers
+                    }
+                    throw e;
                 }
                 out.flush();
             }
