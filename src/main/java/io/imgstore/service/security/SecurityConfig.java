@@ -112,6 +112,9 @@ public class SecurityConfig implements WebSecurityCustomizer {
                     // reads are protected; health and info stay public (Docker's health check has no token)
                     a.requestMatchers(path.matcher("/actuator/prometheus"), path.matcher("/actuator/metrics/**"))
                             .access(rules.read());
+                    // alignment reads several stores named in the query: reads, and not in single-store view
+                    a.requestMatchers(path.matcher("/align"), path.matcher("/align/**"))
+                            .access(singleStore != null ? rules.notFound() : rules.read());
                     a.anyRequest().permitAll();
                 });
         return http.build();
