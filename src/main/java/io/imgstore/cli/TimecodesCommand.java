@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code imgstore timecodes STORE [-o FILE]}: Matroska timecode format v2 (one presentation time in
  * milliseconds per frame, relative to the first frame), for {@code mkvmerge --timecodes 0:FILE}.
  */
-@Command(name = "timecodes", description = "Print mkv timecode format v2 (ms since the first frame) from the frame times.")
+@Command(name = "timecodes", mixinStandardHelpOptions = true, versionProvider = ImgstoreCommand.Version.class,
+        description = "Print mkv timecode format v2 (ms since the first frame) from the frame times.")
 final class TimecodesCommand implements Callable<Integer> {
 
     @Spec
