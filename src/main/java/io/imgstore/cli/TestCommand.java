@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * back in shuffled order and checks the barcode drawn into it. Exit code 1 when any format fails.
  */
 @Command(name = "test", mixinStandardHelpOptions = true, versionProvider = ImgstoreCommand.Version.class,
-        description = "Write and read back every supported format on this machine; report what works.")
+        description = {"Write and read back every supported format on this machine; report what works.",
+                "Prints one line per format as it goes (its progress)."})
 final class TestCommand implements Callable<Integer> {
 
     @Spec
