@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
-import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.codec.VideoChunkWriter;
