@@ -71,7 +71,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
             description = {"a file (one frame; .png/.jpg/.npy/.tif/.bmp/.ppm/.pgm by extension),",
-                    "a folder ending in / (DIR/NNNNNN.TYPE), or a pattern such as frames/%06d.png"})
+                    "a folder ending in / (DIR/NNNNNN.TYPE), or a pattern such as frames/%%06d.png"})
     String output;
 
     @Option(names = "--type", defaultValue = "png", paramLabel = "EXT",

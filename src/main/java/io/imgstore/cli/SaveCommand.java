@@ -124,6 +124,7 @@ final class SaveCommand implements Callable<Integer> {
         long n = 0;
         double firstTime = Double.NaN;
         double lastTime = Double.NaN;
+        // closed last (declared first): the shutdown hook waits until the store is closed
         try (StopSignal stop = new StopSignal(); LiveSource in = LiveSource.open(src, inputFormat, !gray, Map.of())) {
             Image img = in.grab();
             if (img == null) {
@@ -155,10 +156,11 @@ final class SaveCommand implements Callable<Integer> {
                 }
             }
             progress.finish(n);
+            // before the stop signal is released: after Ctrl+C the JVM ends as soon as it is
+            out.printf("saved %d frames to %s (%s), frame_time %s..%s%n", n, store, fmt, Times.plain(firstTime),
+                    Times.plain(lastTime));
+            out.flush();
         }
-        out.printf("saved %d frames to %s (%s), frame_time %s..%s%n", n, store, fmt, Times.plain(firstTime),
-                Times.plain(lastTime));
-        out.flush();
         return 0;
     }
 
@@ -189,9 +191,9 @@ final class SaveCommand implements Callable<Integer> {
                 }
             }
             progress.finish(n);
+            out.printf("saved %d frames to %s (%s)%n", n, store, fmt);
+            out.flush();
         }
-        out.printf("saved %d frames to %s (%s)%n", n, store, fmt);
-        out.flush();
         return 0;
     }
 

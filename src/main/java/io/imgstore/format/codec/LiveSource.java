@@ -81,7 +81,7 @@ public final class LiveSource implements AutoCloseable {
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(g);
             throw new ImgStoreException("cannot open video source " + src + (fmt == null ? "" : " (" + fmt + ")")
-                    + ": " + e.getMessage(), e);
+                    + ": " + shortMessage(e), e);
         }
         return new LiveSource(g, src + (fmt == null ? "" : " (" + fmt + ")"), color);
     }
@@ -141,6 +141,13 @@ public final class LiveSource implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(grabber);
+    }
+
+    /** JavaCV's message without its generic hints ("Has setFormat() been called?"). */
+    private static String shortMessage(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int hint = m.indexOf(" (Has setFormat()");
+        return hint > 0 ? m.substring(0, hint) : m;
     }
 
     private static void closeQuietly(FFmpegFrameGrabber g) {
