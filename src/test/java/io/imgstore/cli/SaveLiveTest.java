@@ -118,4 +118,60 @@ class SaveLiveTest {
             assertThat(s.frameTimeMax() - s.frameTimeMin()).isBetween(29 / 25.0 - 0.3, 29 / 25.0 + 0.3);
         }
     }
+
+    private static long pngFiles(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            return s.filter(f -> f.toString().endsWith(".png")).count();
+        }
+    }
+
+    /** SIGTERM (as Ctrl+C's SIGINT) mid-recording: the shutdown hook lets save close the store cleanly. */
+    @Test
+    void stopsCleanlyOnSigterm() throws Exception {
+        String url = serve(barcodeVideo(1000));
+        Path store = tmp.resolve("stopped");
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = null;
+        for (int attempt = 0; attempt < 20 && p == null; attempt++) {
+            Process candidate = new ProcessBuilder(javaExe, "-cp", System.getProperty("java.class.path"),
+                    io.imgstore.ImgstoreApplication.class.getName(), "save", "--source", url, "--format", "png", "--gray",
+                    "--chunksize", "7", "-o", store.toString())
+                    .redirectError(tmp.resolve("save.err").toFile()).redirectOutput(tmp.resolve("save.out").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && candidate.isAlive()
+                    && !java.nio.file.Files.exists(store.resolve("metadata.yaml"))) {
+                Thread.sleep(100);
+            }
+            if (candidate.isAlive()) {
+                p = candidate;
+            } else if (!java.nio.file.Files.readString(tmp.resolve("save.err")).contains("error -111")) {
+                throw new AssertionError("save ended early: " + java.nio.file.Files.readString(tmp.resolve("save.err")));
+            } else {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(p).as("save never connected: " + ffmpegLog()).isNotNull();
+        // stop once a dozen frames are on disk (the first ones wait for native libraries to load)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive() && pngFiles(store) < 12) {
+            Thread.sleep(100);
+        }
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("save did not stop").isTrue();
+        String out = java.nio.file.Files.readString(tmp.resolve("save.out"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("saved (\\d+) frames").matcher(out);
+        assertThat(m.find()).as(out + java.nio.file.Files.readString(tmp.resolve("save.err"))).isTrue();
+        int saved = Integer.parseInt(m.group(1));
+        assertThat(saved).isGreaterThan(10);
+        try (ImgStore s = ImgStore.open(store)) {
+            assertThat(s.frameCount()).isEqualTo(saved);
+            long[] numbers = s.frameMetadata().frameNumbers();
+            double[] times = s.frameMetadata().frameTimes();
+            for (int i = 0; i < saved; i++) {
+                assertThat(numbers[i]).isEqualTo(i);
+                assertThat(i == 0 || times[i] > times[i - 1]).as("time of frame %d increases", i).isTrue();
+            }
+            assertThat(Barcode.decode(s.getFrameByIndex(saved - 1).image())).isGreaterThan(0);
+        }
+    }
 }
