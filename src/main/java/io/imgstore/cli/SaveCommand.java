@@ -54,6 +54,10 @@ final class SaveCommand implements Callable<Integer> {
             description = "FFmpeg input format, e.g. video4linux2, mjpeg (default: probed; video4linux2 for /dev/video*)")
     String inputFormat;
 
+    @Option(names = {"-I", "--input-option"}, paramLabel = "KEY=VALUE",
+            description = "FFmpeg input option, repeatable: -I video_size=1280x720 -I framerate=30 -I rtsp_transport=tcp")
+    Map<String, String> inputOptions = new LinkedHashMap<>();
+
     @Option(names = {"-o", "--output"}, paramLabel = "STORE", description = "folder of the new store (must not exist)")
     Path output;
 
@@ -125,7 +129,7 @@ final class SaveCommand implements Callable<Integer> {
         double firstTime = Double.NaN;
         double lastTime = Double.NaN;
         // closed last (declared first): the shutdown hook waits until the store is closed
-        try (StopSignal stop = new StopSignal(); LiveSource in = LiveSource.open(src, inputFormat, !gray, Map.of())) {
+        try (StopSignal stop = new StopSignal(); LiveSource in = LiveSource.open(src, inputFormat, !gray, inputOptions)) {
             Image img = in.grab();
             if (img == null) {
                 throw new ImgStoreException("no frames from " + in.description());

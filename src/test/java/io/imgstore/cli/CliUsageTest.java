@@ -37,7 +37,7 @@ class CliUsageTest {
         for (String c : COMMANDS) {
             assertThat(r.out()).contains("  " + c + " ");
         }
-        assertThat(CliTest.run("help", "extract").out()).contains("Usage: imgstore extract");
+        assertThat(CliTest.run("help", "extract").out()).contains("Usage: imgstore extract").contains("frames/%06d.png");
         assertThat(CliTest.run("--version").out().strip()).isEqualTo("imgstore-java 0.1.0");
     }
 

@@ -90,7 +90,7 @@ class SaveLiveTest {
         CliTest.Run run = null;
         // ffmpeg needs a moment to listen: retry the connection for a few seconds
         for (int attempt = 0; attempt < 20; attempt++) {
-            run = CliTest.run("save", "--source", url, "--frames", "30", "--format", "png", "--gray", "-o", store.toString());
+            run = CliTest.run("save", "--source", url, "-I", "reconnect=0", "--frames", "30", "--format", "png", "--gray", "-o", store.toString());
             if (run.exit() == 0 || !run.err().contains("error -111")) {
                 break;
             }
