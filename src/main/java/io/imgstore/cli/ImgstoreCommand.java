@@ -44,13 +44,15 @@ public final class ImgstoreCommand implements Runnable {
         List<String> rest = Arrays.asList(args);
         if (!rest.isEmpty() && rest.get(0).equals("serve")) {
             rest = rest.subList(1, rest.size());
-            if (rest.stream().anyMatch(ServeCommand::isHelpOption)) {
-                return null;
-            }
-            // anything else after serve goes to Spring, which reports what it cannot bind
-            return rest.toArray(String[]::new);
+            // help, version and anything but Spring properties: the CLI's serve (help, or a usage error)
+            return rest.stream().allMatch(ImgstoreCommand::isSpringArgument) ? rest.toArray(String[]::new) : null;
         }
-        return rest.stream().allMatch(a -> SPRING_PROPERTY.matcher(a).matches()) ? args : null;
+        return rest.stream().allMatch(ImgstoreCommand::isSpringArgument) ? args : null;
+    }
+
+    /** A Spring Boot command-line property ({@code --server.port=9000}) or Spring's {@code --debug}/{@code --trace}. */
+    static boolean isSpringArgument(String a) {
+        return SPRING_PROPERTY.matcher(a).matches() || a.equals("--debug") || a.equals("--trace");
     }
 
     /** True when these arguments are for the CLI (not {@link #serverArgs the service}). */

@@ -9,6 +9,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -23,12 +26,17 @@ final class ServeCommand implements Callable<Integer> {
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
-    static boolean isHelpOption(String a) {
-        return a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version");
-    }
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
+        for (String a : springArgs) {
+            if (!ImgstoreCommand.isSpringArgument(a)) {
+                throw new ParameterException(spec.commandLine(),
+                        "'" + a + "' is not a Spring property (--name.key=value, e.g. --server.port=9000)");
+            }
+        }
         ConfigurableApplicationContext ctx = SpringApplication.run(ImgstoreApplication.class,
                 springArgs.toArray(String[]::new));
         CountDownLatch closed = new CountDownLatch(1);

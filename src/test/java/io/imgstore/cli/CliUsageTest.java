@@ -73,6 +73,11 @@ class CliUsageTest {
         assertThat(ImgstoreCommand.serverArgs(new String[] {"serve", "--help"})).isNull();
         assertThat(ImgstoreCommand.serverArgs(new String[] {"--server.port=9000", "bogus"})).isNull();
         assertThat(ImgstoreCommand.serverArgs(new String[] {"--port=9000"})).isNull();
+        assertThat(ImgstoreCommand.serverArgs(new String[] {"serve", "--bogus"})).isNull();
+        assertThat(ImgstoreCommand.serverArgs(new String[] {"serve", "--debug", "--server.port=1"})).hasSize(2);
+        CliTest.Run serveBogus = CliTest.run("serve", "bogus");
+        assertThat(serveBogus.exit()).isEqualTo(2);
+        assertThat(serveBogus.err()).contains("'bogus' is not a Spring property").contains("Try 'imgstore serve --help'");
         assertThat(ImgstoreCommand.isCliInvocation(new String[] {"info", "x"})).isTrue();
     }
 
