@@ -6,20 +6,19 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * One jar, two faces: with a CLI command as first argument ({@code info}, {@code extract}, ...)
- * it runs that command and exits; otherwise (no argument, {@code serve}, or Spring options) it
- * starts the HTTP service.
+ * One jar, two faces: without arguments, with {@code serve [Spring properties]} or with only Spring
+ * properties ({@code --server.port=9000}) it starts the HTTP service; anything else is the CLI
+ * ({@code info}, {@code extract}, ...), which exits when done (unknown words are usage errors, exit 2).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ImgstoreApplication {
 
     public static void main(String[] args) {
-        if (ImgstoreCommand.isCliInvocation(args)) {
+        String[] springArgs = ImgstoreCommand.serverArgs(args);
+        if (springArgs == null) {
             System.exit(ImgstoreCommand.run(args));
         }
-        String[] springArgs = args.length > 0 && args[0].equals("serve")
-                ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
         SpringApplication.run(ImgstoreApplication.class, springArgs);
     }
 }

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  * supported format (gray and colour, and 16-bit where the format holds it), reads every frame
  * back in shuffled order and checks the barcode drawn into it. Exit code 1 when any format fails.
  */
-@Command(name = "test", description = "Write and read back every supported format on this machine; report what works.")
+@Command(name = "test", mixinStandardHelpOptions = true, versionProvider = ImgstoreCommand.Version.class,
+        description = {"Write and read back every supported format on this machine; report what works.",
+                "Prints one line per format as it goes (its progress)."})
 final class TestCommand implements Callable<Integer> {
 
     @Spec

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code imgstore timecodes STORE [-o FILE]}: Matroska timecode format v2 (one presentation time in
  * milliseconds per frame, relative to the first frame), for {@code mkvmerge --timecodes 0:FILE}.
  */
-@Command(name = "timecodes", description = "Print mkv timecode format v2 (ms since the first frame) from the frame times.")
+@Command(name = "timecodes", mixinStandardHelpOptions = true, versionProvider = ImgstoreCommand.Version.class,
+        description = "Print mkv timecode format v2 (ms since the first frame) from the frame times.")
 final class TimecodesCommand implements Callable<Integer> {
 
     @Spec
@@ -32,6 +33,9 @@ final class TimecodesCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "write to this file instead of standard output")
     Path output;
 
+    @Option(names = {"-q", "--quiet"}, description = "no progress on standard error")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
         FrameMetadata md;
@@ -40,20 +44,23 @@ final class TimecodesCommand implements Callable<Integer> {
         }
         if (output != null) {
             try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(md, new PrintWriter(w));
+                write(md, new PrintWriter(w), Progress.of(spec.commandLine().getErr(), quiet, "timecodes", md.size()));
             }
         } else {
-            write(md, spec.commandLine().getOut());
+            write(md, spec.commandLine().getOut(), Progress.of(spec.commandLine().getErr(), quiet, "timecodes", md.size()));
         }
         return 0;
     }
 
-    static void write(FrameMetadata md, PrintWriter out) {
+    static void write(FrameMetadata md, PrintWriter out, Progress progress) {
         out.println("# timecode format v2");
         double[] t = md.frameTimes();
-        for (double v : t) {
-            out.println(String.format(Locale.ROOT, "%.3f", (v - t[0]) * 1000.0));
+        for (int i = 0; i < t.length; i++) {
+            // fixed-point milliseconds, never an exponent
+            out.println(String.format(Locale.ROOT, "%.3f", (t[i] - t[0]) * 1000.0));
+            progress.update(i + 1);
         }
         out.flush();
+        progress.finish(t.length);
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * store with the browser viewer, prints the viewer's URL and, where a desktop exists, opens it.
  * Runs until interrupted (Ctrl+C).
  */
-@Command(name = "view", mixinStandardHelpOptions = true,
+@Command(name = "view", mixinStandardHelpOptions = true, versionProvider = ImgstoreCommand.Version.class,
         description = "Serve one store with the browser viewer and open it (the replacement for imgstore-view).")
 public final class ViewCommand implements Callable<Integer> {
 

@@ -1,5 +1,7 @@
 package io.imgstore.format.codec;
 
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_license;
 import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
 
@@ -27,6 +29,20 @@ public final class CodecInfo {
             default -> "see the encoder's licence";
         };
         return name + " (" + lic + "; FFmpeg build " + shortLicense(ffmpegLicense) + ")";
+    }
+
+    /** Whether this FFmpeg build has a decoder of this name ({@code h264}, {@code mjpeg}, ...). */
+    public static boolean hasDecoder(String name) {
+        Ff.init();
+        AVCodec c = avcodec_find_decoder_by_name(name);
+        return c != null && !c.isNull();
+    }
+
+    /** Whether this FFmpeg build has an encoder of this name ({@code mjpeg}, {@code libx264}, ...). */
+    public static boolean hasEncoder(String name) {
+        Ff.init();
+        AVCodec c = avcodec_find_encoder_by_name(name);
+        return c != null && !c.isNull();
     }
 
     /** FFmpeg and OpenCV versions. */
