@@ -11,6 +11,8 @@ import io.imgstore.service.read.FrameRendering;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;
+import io.imgstore.service.read.FrameTimes;
+import tools.jackson.databind.util.RawValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -143,7 +145,7 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
     static ByteBuffer record(long number, double time, long index, byte[] jpeg) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("frame_number", number);
-        h.put("frame_time", time);
+        h.put("frame_time", Double.isFinite(time) ? new RawValue(FrameTimes.format(time)) : null);
         h.put("frame_index", index);
         h.put("payload", "jpeg");
         h.put("payload_length", jpeg.length);

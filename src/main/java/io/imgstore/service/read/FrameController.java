@@ -2,7 +2,6 @@ package io.imgstore.service.read;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import java.math.BigDecimal;
 import java.time.Duration;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.CacheControl;
@@ -108,11 +107,8 @@ class FrameController {
         return new ResponseEntity<>(f.body(), h, HttpStatus.OK);
     }
 
-    /**
-     * A frame time as a decimal that parses back to exactly the same double (shortest
-     * round-trip digits, without exponent: {@code 1700300166.2857847}).
-     */
+    /** A frame time as text: {@link FrameTimes#format}. */
     static String formatTime(double t) {
-        return Double.isFinite(t) ? BigDecimal.valueOf(t).toPlainString() : Double.toString(t);
+        return FrameTimes.format(t);
     }
 }

@@ -5,12 +5,13 @@ import io.imgstore.format.StoreMetadata;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
-import io.imgstore.service.web.BadRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.imgstore.service.viewer.ViewerProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -23,9 +24,14 @@ class StoreQueries {
     private final StoreCatalog catalog;
     private final StoreRegistry registry;
 
-    StoreQueries(StoreCatalog catalog, StoreRegistry registry) {
+    /** The one store of {@code imgstore view STORE} (the listing shows it alone), or null. */
+    private final String singleStore;
+
+    StoreQueries(StoreCatalog catalog, StoreRegistry registry, ObjectProvider<ViewerProperties> viewer) {
         this.catalog = catalog;
         this.registry = registry;
+        ViewerProperties v = viewer.getIfAvailable();
+        this.singleStore = v == null ? null : v.singleStore();
     }
 
     /**
@@ -37,15 +43,13 @@ class StoreQueries {
      * @param limit  most items returned, or null for all
      */
     StorePage list(String q, String cls, String format, int offset, Integer limit) {
-        if (offset < 0) {
-            throw new BadRequestException("offset must be >= 0, got " + offset);
-        }
-        if (limit != null && limit < 0) {
-            throw new BadRequestException("limit must be >= 0, got " + limit);
-        }
+        Paging.check(offset, limit, 0);
         String needle = q == null || q.isEmpty() ? null : q.toLowerCase(Locale.ROOT);
         List<StoreListItem> matched = new ArrayList<>();
         for (StoreEntry e : catalog.list()) {
+            if (singleStore != null && !singleStore.equals(e.id())) {
+                continue;
+            }
             if (needle != null && !e.path().toLowerCase(Locale.ROOT).contains(needle)) {
                 continue;
             }
@@ -57,9 +61,8 @@ class StoreQueries {
             }
             matched.add(item(e));
         }
-        int from = Math.min(offset, matched.size());
-        int to = limit == null ? matched.size() : (int) Math.min((long) from + limit, matched.size());
-        return new StorePage(List.copyOf(matched.subList(from, to)), matched.size(), offset,
+        Paging paging = new Paging(offset, limit, matched.size());
+        return new StorePage(List.copyOf(matched.subList(paging.from(), paging.to())), matched.size(), offset,
                 limit == null ? matched.size() : limit);
     }
 

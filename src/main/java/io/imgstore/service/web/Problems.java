@@ -161,6 +161,39 @@ public class Problems {
                 + (suffix == null ? "" : suffix));
     }
 
+    /**
+     * For a request no endpoint matched: when its path is {@code /stores/<a>/<b>...} and a leading
+     * part {@code a/b...} is the path of a store (an id was written with {@code /} instead of
+     * {@code ~}), a {@code 404 store-not-found} naming the id to use; null otherwise.
+     */
+    public ProblemDetail storePathInsteadOfId(String path) {
+        StoreCatalog c = catalog.getIfAvailable();
+        if (c == null || path == null) {
+            return null;
+        }
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (!p.startsWith("stores/")) {
+            return null;
+        }
+        String[] seg = p.substring("stores/".length()).split("/");
+        if (seg.length < 2 || seg.length > 64) {
+            return null;
+        }
+        for (int k = seg.length; k >= 2; k--) {
+            String storePath = String.join("/", java.util.Arrays.copyOf(seg, k));
+            String id;
+            try {
+                id = c.find(io.imgstore.service.catalog.StoreIds.idFor(storePath)).id();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            String rest = k < seg.length ? "/" + String.join("/", java.util.Arrays.copyOfRange(seg, k, seg.length)) : "";
+            return problem(HttpStatus.NOT_FOUND, "store-not-found", safe("'" + storePath + "' is a store path, not an id: "
+                    + "use the id '" + id + "' (/ becomes ~), e.g. /stores/" + id + rest));
+        }
+        return null;
+    }
+
     /** Headers that go with a problem: {@code Retry-After} when the service is only busy. */
     public static HttpHeaders headers(ProblemDetail p) {
         HttpHeaders h = new HttpHeaders();

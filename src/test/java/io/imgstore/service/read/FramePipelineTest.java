@@ -97,7 +97,7 @@ class FramePipelineTest {
         }
         assertThat(FrameController.formatTime(1700300166.2857847)).isEqualTo("1700300166.2857847");
         assertThat(FrameController.formatTime(0.0)).isEqualTo("0.0");
-        assertThat(FrameController.formatTime(1e-7)).isEqualTo("0.00000010");
+        assertThat(FrameController.formatTime(1e-7)).isEqualTo("0.0000001"); // shortest digits (was 0.00000010)
         assertThat(Double.parseDouble(FrameController.formatTime(1e-7))).isEqualTo(1e-7);
     }
 
