@@ -96,8 +96,16 @@ public class Problems {
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", INTERNAL_DETAIL);
     }
 
-    /** The problem of an exception this mapping knows; null for an unexpected one. */
+    /** The problem of an exception this mapping knows (with its {@link ProblemProperties}); null for an unexpected one. */
     private ProblemDetail known(Throwable e, String suffix) {
+        ProblemDetail p = mapped(e, suffix);
+        if (p != null && e instanceof ProblemProperties pp) {
+            pp.problemProperties().forEach(p::setProperty);
+        }
+        return p;
+    }
+
+    private ProblemDetail mapped(Throwable e, String suffix) {
         if (e instanceof ApiError a) {
             return problem(a.status(), a.problemType(), detail(e, suffix));
         }
