@@ -196,8 +196,10 @@ public class Problems {
                 continue;
             }
             String rest = k < seg.length ? "/" + String.join("/", java.util.Arrays.copyOfRange(seg, k, seg.length)) : "";
-            return problem(HttpStatus.NOT_FOUND, "store-not-found", safe("'" + storePath + "' is a store path, not an id: "
-                    + "use the id '" + id + "' (/ becomes ~), e.g. /stores/" + id + rest));
+            // relative paths only (the store's, from the catalog, and the request's): nothing to hide
+            String detail = "'" + storePath + "' is a store path, not an id: use the id '" + id + "' (/ becomes ~), e.g. /stores/"
+                    + id + rest;
+            return problem(HttpStatus.NOT_FOUND, "store-not-found", detail.length() > 600 ? detail.substring(0, 600) + "…" : detail);
         }
         return null;
     }
