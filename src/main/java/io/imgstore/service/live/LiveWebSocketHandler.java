@@ -8,11 +8,10 @@ import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.LatestFrame;
 import io.imgstore.service.ingest.WriterSession;
 import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.read.FrameTimes;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;
-import io.imgstore.service.read.FrameTimes;
-import tools.jackson.databind.util.RawValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -31,6 +30,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * {@code /stores/{id}/live}: pushes the frames of a store being recorded to browsers. Each binary

@@ -1,18 +1,18 @@
 package io.imgstore.service.read;
 
 import io.imgstore.format.ImgStore;
-import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.StoreIndexSummary;
+import io.imgstore.format.StoreMetadata;
 import io.imgstore.service.catalog.IndexSummaries;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.viewer.ViewerProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.imgstore.service.viewer.ViewerProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
