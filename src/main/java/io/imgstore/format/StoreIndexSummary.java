@@ -7,10 +7,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How many frames a store holds and their time range, read from its index files alone
@@ -61,24 +61,33 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
     }
 
     /**
-     * The index files of the store in {@code dir} that exist now (index, legacy index, journal of
-     * every chunk), for callers that cache a summary until one of them changes.
+     * A number that changes when an index file of the store in {@code dir} (index, legacy index or
+     * journal of any chunk) is added, removed, resized or modified: one folder listing and a few
+     * file attributes, for callers that cache a summary until the indexes change.
      */
-    public static List<Path> indexFiles(Path dir) {
-        List<Path> out = new ArrayList<>();
-        for (Path base : chunkIndexBases(dir).values()) {
-            for (Path f : StoreLayout.indexFiles(base)) {
-                if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-                    out.add(f);
+    public static long stamp(Path dir) {
+        long h = 1;
+        for (var chunk : chunkIndexBases(dir).entrySet()) {
+            for (Path f : StoreLayout.indexFiles(chunk.getValue())) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue; // absent
                 }
+                h = 31 * h + chunk.getKey();
+                h = 31 * h + f.getFileName().toString().hashCode();
+                h = 31 * h + a.size();
+                h = 31 * h + a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
             }
         }
-        return out;
+        return h;
     }
 
     /**
      * Chunk number to index base ({@code dir/000000} for a video store's {@code 000000.npz},
-     * {@code dir/000000/index} for a directory store's), for every chunk with an index or journal.
+     * {@code dir/000000/index} for a directory store's), for every video chunk with an index or
+     * journal and every chunk folder.
      */
     private static TreeMap<Integer, Path> chunkIndexBases(Path dir) {
         TreeMap<Integer, Path> out = new TreeMap<>();
@@ -93,13 +102,8 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
                         }
                     }
                 } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Path base = p.resolve(StoreLayout.DIRECTORY_INDEX_NAME);
-                    for (String s : SUFFIXES) {
-                        if (Files.exists(StoreLayout.withSuffix(base, s), LinkOption.NOFOLLOW_LINKS)) {
-                            out.put(Integer.parseInt(name), base);
-                            break;
-                        }
-                    }
+                    // a chunk folder: its index files (if any) are looked at by the callers
+                    out.put(Integer.parseInt(name), p.resolve(StoreLayout.DIRECTORY_INDEX_NAME));
                 }
             }
         } catch (IOException e) {

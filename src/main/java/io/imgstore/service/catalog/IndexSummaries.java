@@ -3,18 +3,15 @@ package io.imgstore.service.catalog;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.imgstore.format.StoreIndexSummary;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.springframework.stereotype.Component;
 
 /**
  * Frame count and time range of listed stores ({@code GET /stores}), read from the index files only
  * ({@link StoreIndexSummary}: no decoder opened) and cached per store until one of its index files
- * changes (name, size or modification time), so that a listing of a large root re-reads only the
- * stores being written. Bounded: at most {@link #MAX_ENTRIES} stores remembered (least recently
+ * changes (name, size or modification time: {@link StoreIndexSummary#stamp}), looked at again at most
+ * once per {@code imgstore.scan-interval} (as the listing itself), so that a listing of a large root
+ * re-reads only the stores being written. Bounded: at most {@link #MAX_ENTRIES} stores remembered (least recently
  * used dropped), about 200 bytes each.
  */
 @Component
@@ -23,7 +20,8 @@ public class IndexSummaries {
     /** Most stores whose summary is remembered. */
     public static final int MAX_ENTRIES = 50_000;
 
-    private record Cached(long fingerprint, StoreIndexSummary summary) {
+    /** A summary, the index stamp it was read at, and when that stamp was last checked (nanoTime). */
+    private record Cached(long stamp, StoreIndexSummary summary, long checkedAt) {
     }
 
     private final StoreCatalog catalog;
@@ -38,29 +36,23 @@ public class IndexSummaries {
         if (e.error() != null) {
             return null;
         }
+        long now = System.nanoTime();
+        Cached c = cache.getIfPresent(e.dir());
+        // checked again at most once per scan interval, as the listing itself
+        if (c != null && now - c.checkedAt() < catalog.scanInterval().toNanos()) {
+            return c.summary();
+        }
         try {
-            long fp = fingerprint(e.dir());
-            Cached c = cache.getIfPresent(e.dir());
-            if (c != null && c.fingerprint() == fp) {
+            long stamp = StoreIndexSummary.stamp(e.dir());
+            if (c != null && c.stamp() == stamp) {
+                cache.put(e.dir(), new Cached(stamp, c.summary(), now));
                 return c.summary();
             }
             StoreIndexSummary s = StoreIndexSummary.read(e.dir(), catalog.realRoot());
-            cache.put(e.dir(), new Cached(fp, s));
+            cache.put(e.dir(), new Cached(stamp, s, now));
             return s;
-        } catch (IOException | RuntimeException ex) { // ImgStoreException: corrupt or outside the root
+        } catch (RuntimeException ex) { // ImgStoreException: corrupt, or a file outside the root
             return null;
         }
-    }
-
-    private static long fingerprint(Path dir) throws IOException {
-        long h = 1;
-        for (Path f : StoreIndexSummary.indexFiles(dir)) {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            h = 31 * h + f.getFileName().hashCode();
-            h = 31 * h + f.getParent().getFileName().hashCode();
-            h = 31 * h + a.size();
-            h = 31 * h + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-        return h;
     }
 }
