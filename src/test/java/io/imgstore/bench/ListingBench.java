@@ -22,11 +22,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * small stores (npy, 8x8 gray, 10 frames in one chunk) with the library under {@code root} (kept
  * for later runs), starts the service on a free port over that root and times the first listing
  * (every metadata.yaml and index read), then repeated listings (cached), and a first page
- * ({@code limit=100}).
+ * ({@code limit=100}). Third argument: {@code imgstore.scan-interval} (default {@code 0s}: every
+ * listing walks the root and re-checks each store's index files; the service's default is 2s).
  *
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.imgstore.bench.ListingBench 10000 /tmp/imgstore-listing
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.imgstore.bench.ListingBench 10000 /tmp/imgstore-listing 0s
  * </pre>
  */
 public final class ListingBench {
@@ -37,6 +38,8 @@ public final class ListingBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Path root = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "/tmp/imgstore-listing"));
+        // 0s: every listing walks the root and re-checks every store's index stamps (the worst case)
+        String scanInterval = args.length > 2 ? args[2] : "0s";
         long t0 = System.nanoTime();
         int made = 0;
         byte[] pixels = new byte[64];
@@ -54,10 +57,11 @@ public final class ListingBench {
             }
             made++;
         }
-        System.out.printf("stores: %d under %s (%d written in %.1f s)%n", n, root, made, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("stores: %d under %s (%d written in %.1f s), scan-interval %s%n", n, root, made,
+                (System.nanoTime() - t0) / 1e9, scanInterval);
 
         ConfigurableApplicationContext ctx = SpringApplication.run(ImgstoreApplication.class,
-                "--server.port=0", "--imgstore.root=" + root, "--imgstore.demo=false", "--imgstore.scan-interval=0s",
+                "--server.port=0", "--imgstore.root=" + root, "--imgstore.demo=false", "--imgstore.scan-interval=" + scanInterval,
                 "--logging.level.root=WARN");
         try {
             int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
