@@ -90,7 +90,7 @@ class FrameController {
         HttpHeaders h = new HttpHeaders();
         h.set(FRAME_NUMBER, Long.toString(f.info().frameNumber()));
         h.set(FRAME_INDEX, Long.toString(f.info().frameIndex()));
-        h.set(FRAME_TIME, formatTime(f.info().frameTime()));
+        h.set(FRAME_TIME, FrameTimes.format(f.info().frameTime()));
         h.setVary(java.util.List.of(HttpHeaders.ACCEPT));
         if (f.immutable()) {
             h.setCacheControl(immutable);
@@ -107,8 +107,4 @@ class FrameController {
         return new ResponseEntity<>(f.body(), h, HttpStatus.OK);
     }
 
-    /** A frame time as text: {@link FrameTimes#format}. */
-    static String formatTime(double t) {
-        return FrameTimes.format(t);
-    }
 }

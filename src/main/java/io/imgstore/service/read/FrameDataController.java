@@ -61,7 +61,7 @@ class FrameDataController {
                        @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                        @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
                        @Parameter(description = "rows skipped (after the window)") @RequestParam(defaultValue = "0") int offset,
-                       @Parameter(description = "most rows returned (default: all; at most 100000)") @RequestParam(required = false) Integer limit,
+                       @Parameter(description = "most rows returned (default: all; at most " + Paging.MAX_FRAME_ROWS + ")") @RequestParam(required = false) Integer limit,
                        @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                        HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
@@ -114,7 +114,7 @@ class FrameDataController {
                    @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                    @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
                    @Parameter(description = "rows skipped (after the window)") @RequestParam(defaultValue = "0") int offset,
-                   @Parameter(description = "most rows returned (default: all; at most 100000)") @RequestParam(required = false) Integer limit,
+                   @Parameter(description = "most rows returned (default: all; at most " + Paging.MAX_FRAME_ROWS + ")") @RequestParam(required = false) Integer limit,
                    @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                    HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
