@@ -53,6 +53,11 @@ public class StoreCatalog {
         return root;
     }
 
+    /** How long a listing (and what it says about each store) is reused before it is read again. */
+    public java.time.Duration scanInterval() {
+        return java.time.Duration.ofNanos(scanNanos);
+    }
+
     /** The root with links resolved: every file the service reads must really be under it. */
     public Path realRoot() {
         return realRoot;

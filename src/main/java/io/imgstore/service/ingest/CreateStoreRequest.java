@@ -15,6 +15,8 @@ import java.util.Map;
  * @param chunksize    frames per chunk (imgstore's default for the format when absent)
  * @param userMetadata written to {@code metadata.yaml} beside {@code __store}
  * @param encoding     imgstore {@code encoding} of the frames (e.g. {@code cv_bayerbg}) or null
+ * @param existOk      {@code exist_ok}: when a store is already at {@code path} with the same format,
+ *                     imgshape and imgdtype, continue it (open, or reopened if closed) instead of a 409
  */
 public record CreateStoreRequest(
         String path,
@@ -23,5 +25,12 @@ public record CreateStoreRequest(
         String imgdtype,
         Integer chunksize,
         @JsonProperty("user_metadata") Map<String, Object> userMetadata,
-        String encoding) {
+        String encoding,
+        @JsonProperty("exist_ok") Boolean existOk) {
+
+    /** A request without {@code exist_ok} (a store already at the path is a 409). */
+    public CreateStoreRequest(String path, String format, List<Integer> imgshape, String imgdtype, Integer chunksize,
+            Map<String, Object> userMetadata, String encoding) {
+        this(path, format, imgshape, imgdtype, chunksize, userMetadata, encoding, null);
+    }
 }

@@ -61,6 +61,12 @@ public class IngestController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<StoreSummary> create(@RequestBody CreateStoreRequest request) {
         StoreAccess.checkCreate(request.path());
+        if (Boolean.TRUE.equals(request.existOk())) {
+            WriterSession existing = sessions.existing(request);
+            if (existing != null) {
+                return ResponseEntity.ok(StoreSummary.of(existing, true));
+            }
+        }
         WriterSession s = sessions.create(request);
         URI location = URI.create("/stores/" + UriUtils.encodePathSegment(s.id(), java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.created(location).body(StoreSummary.of(s, true));

@@ -6,6 +6,7 @@ import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreExistsException;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.StoreLockedException;
+import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.UnsupportedFormatException;
 import io.imgstore.service.catalog.StoreCatalog;
@@ -98,9 +99,12 @@ public class IngestSessions {
         Path dir = catalog.newStoreDir(req.path());
         StoreSpec spec = StoreSpecs.of(req, props.maxFrameBytes());
         for (Path p = dir; p != null && p.startsWith(catalog.root()) && !p.equals(catalog.root()); p = p.getParent()) {
+            if (p.equals(dir) && ImgStore.isStore(p)) {
+                throw existing(dir, "a store already exists at " + req.path()
+                        + " (\"exist_ok\": true continues it when format, imgshape and imgdtype match)");
+            }
             if (ImgStore.isStore(p)) {
-                throw new StoreExistsException(p.equals(dir) ? "a store already exists at " + req.path()
-                        : "path " + req.path() + " lies inside the store " + catalog.root().relativize(p));
+                throw new StoreExistsException("path " + req.path() + " lies inside the store " + catalog.root().relativize(p));
             }
         }
         if (Files.exists(dir)) {
@@ -110,7 +114,7 @@ public class IngestSessions {
         synchronized (this) {
             checkNotStopping();
             if (open.containsKey(id)) {
-                throw new StoreExistsException("a store already exists at " + req.path());
+                throw existing(dir, "a store already exists at " + req.path());
             }
             writerLimit.check(spec, openSessions());
             ImgStoreWriter w;
@@ -125,6 +129,75 @@ public class IngestSessions {
             LOG.info("created store {} ({} {})", id, spec.format(), java.util.Arrays.toString(spec.imgshape()));
             return s;
         }
+    }
+
+    private ExistingStoreException existing(Path dir, String message) {
+        String id = catalog.idOf(dir);
+        return new ExistingStoreException(id, relativePath(dir), find(id) != null || StoreLayout.isBeingWritten(dir), message);
+    }
+
+    private String relativePath(Path dir) {
+        return catalog.root().relativize(dir).toString().replace('\\', '/');
+    }
+
+    /**
+     * For {@code POST /stores} with {@code exist_ok}: the store already at the request's path, open
+     * for writing (kept open, recovered after a crash, or reopened for appending after a clean close:
+     * {@link ImgStoreWriter#recover}), when its format, imgshape and imgdtype are the request's; null
+     * when there is no store at the path (create it).
+     *
+     * @throws ExistingStoreException (409) when the store there differs from the request
+     * @throws StoreLockedException   (409) when another process holds it open
+     */
+    public WriterSession existing(CreateStoreRequest req) {
+        Path dir = catalog.newStoreDir(req.path());
+        if (!ImgStore.isStore(dir)) {
+            return null;
+        }
+        StoreSpec spec = StoreSpecs.of(req, props.maxFrameBytes());
+        String id = catalog.idOf(dir);
+        WriterSession open = find(id);
+        StoreMetadata md = open != null ? StoreMetadata.ofStoreBlock(open.storeMetadata()) : StoreMetadata.read(dir, catalog.realRoot());
+        String mismatch = mismatch(spec, md);
+        if (mismatch != null) {
+            throw existing(dir, "a store already exists at " + req.path() + " with " + mismatch
+                    + "; exist_ok continues a store only when format, imgshape and imgdtype match");
+        }
+        if (open != null) {
+            return open;
+        }
+        if (StoreLayout.isBeingWritten(dir)) {
+            return session(id); // left open by a killed server: recovered (or 409 when another process holds it)
+        }
+        synchronized (this) {
+            WriterSession s = find(id);
+            return s != null ? s : reopen(catalog.find(id));
+        }
+    }
+
+    /** How the store's metadata differs from a create request's spec, or null when they agree. */
+    static String mismatch(StoreSpec spec, StoreMetadata md) {
+        List<String> diff = new ArrayList<>();
+        if (!spec.format().name().equalsIgnoreCase(String.valueOf(md.format()))) {
+            diff.add("format " + md.format() + " (requested " + spec.format().name() + ")");
+        }
+        List<Integer> stored = md.imgshapeValues() == null ? List.of()
+                : md.imgshapeValues().stream().map(v -> v instanceof Number n ? n.intValue() : -1).toList();
+        int[] req = spec.imgshape();
+        boolean shapeOk = stored.size() == req.length;
+        for (int i = 0; shapeOk && i < req.length; i++) {
+            // video stores write even sizes (a 481-row request is stored as 480)
+            int r = req[i];
+            shapeOk = stored.get(i) == r || (spec.format().video() && i < 2 && stored.get(i) == (r & ~1));
+        }
+        if (!shapeOk) {
+            diff.add("imgshape " + stored + " (requested " + java.util.Arrays.toString(req) + ")");
+        }
+        String dtype = md.imgdtype() == null ? "uint8" : md.imgdtype();
+        if (!spec.pixelType().dtype().equals(dtype)) {
+            diff.add("imgdtype " + dtype + " (requested " + spec.pixelType().dtype() + ")");
+        }
+        return diff.isEmpty() ? null : String.join(", ", diff);
     }
 
     /** The spec of a new store with the default frame limit (for tools and benches); see {@link StoreSpecs}. */

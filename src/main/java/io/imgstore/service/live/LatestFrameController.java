@@ -8,6 +8,7 @@ import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.LatestFrame;
 import io.imgstore.service.ingest.WriterSession;
 import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.read.FrameTimes;
 import io.imgstore.service.read.Representation;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -79,7 +80,7 @@ public class LatestFrameController {
                 .contentType(type)
                 .cacheControl(CacheControl.noStore())
                 .header("X-Frame-Number", Long.toString(number))
-                .header("X-Frame-Time", Double.toString(time))
+                .header("X-Frame-Time", FrameTimes.format(time))
                 .header("X-Frame-Index", Long.toString(index))
                 .body(body);
     }

@@ -8,6 +8,7 @@ import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.LatestFrame;
 import io.imgstore.service.ingest.WriterSession;
 import io.imgstore.service.read.FrameRendering;
+import io.imgstore.service.read.FrameTimes;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;
@@ -29,6 +30,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * {@code /stores/{id}/live}: pushes the frames of a store being recorded to browsers. Each binary
@@ -143,7 +145,7 @@ public class LiveWebSocketHandler extends AbstractWebSocketHandler {
     static ByteBuffer record(long number, double time, long index, byte[] jpeg) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("frame_number", number);
-        h.put("frame_time", time);
+        h.put("frame_time", Double.isFinite(time) ? new RawValue(FrameTimes.format(time)) : null);
         h.put("frame_index", index);
         h.put("payload", "jpeg");
         h.put("payload_length", jpeg.length);

@@ -2,7 +2,6 @@ package io.imgstore.service.read;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import java.math.BigDecimal;
 import java.time.Duration;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.CacheControl;
@@ -91,7 +90,7 @@ class FrameController {
         HttpHeaders h = new HttpHeaders();
         h.set(FRAME_NUMBER, Long.toString(f.info().frameNumber()));
         h.set(FRAME_INDEX, Long.toString(f.info().frameIndex()));
-        h.set(FRAME_TIME, formatTime(f.info().frameTime()));
+        h.set(FRAME_TIME, FrameTimes.format(f.info().frameTime()));
         h.setVary(java.util.List.of(HttpHeaders.ACCEPT));
         if (f.immutable()) {
             h.setCacheControl(immutable);
@@ -108,11 +107,4 @@ class FrameController {
         return new ResponseEntity<>(f.body(), h, HttpStatus.OK);
     }
 
-    /**
-     * A frame time as a decimal that parses back to exactly the same double (shortest
-     * round-trip digits, without exponent: {@code 1700300166.2857847}).
-     */
-    static String formatTime(double t) {
-        return Double.isFinite(t) ? BigDecimal.valueOf(t).toPlainString() : Double.toString(t);
-    }
 }

@@ -52,7 +52,7 @@ class FrameDataController {
 
     @Operation(operationId = "getFrameMetadata", summary = "Frame index, number and time of every frame",
             description = "JSON: {\"frame_index\": [...], \"frame_number\": [...], \"frame_time\": [...]}; "
-                    + "CSV: frame_index,frame_number,frame_time rows.")
+                    + "CSV: frame_index,frame_number,frame_time rows. Paged with offset/limit (X-Total-Count, Link rel=next).")
     @GetMapping(value = "/frame-metadata", produces = {"application/json", "text/csv"})
     void frameMetadata(@PathVariable String id,
                        @Parameter(description = "json or csv (overrides Accept)") @RequestParam(required = false) String format,
@@ -60,35 +60,42 @@ class FrameDataController {
                        @Parameter(description = "largest frame number (inclusive)") @RequestParam(name = "frame_max", required = false) Long frameMax,
                        @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                        @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
+                       @Parameter(description = "rows skipped (after the window)") @RequestParam(defaultValue = "0") int offset,
+                       @Parameter(description = "most rows returned (default: all; at most " + Paging.MAX_FRAME_ROWS + ")") @RequestParam(required = false) Integer limit,
                        @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                        HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
+        Paging.check(offset, limit, Paging.MAX_FRAME_ROWS);
         FrameData.Table t = data.frameMetadata(id, new Window(frameMin, frameMax, frameTimeMin, frameTimeMax));
+        Paging page = new Paging(offset, limit, t.size());
+        page.apply(response);
+        int from = page.from();
+        int to = page.to();
         try (Writer w = open(response, csv)) {
             if (csv) {
                 w.write("frame_index,frame_number,frame_time\r\n");
-                for (int i = 0; i < t.size(); i++) {
+                for (int i = from; i < to; i++) {
                     w.write(Long.toString(t.index()[i]));
                     w.write(',');
                     w.write(Long.toString(t.number()[i]));
                     w.write(',');
-                    w.write(FrameController.formatTime(t.time()[i]));
+                    w.write(FrameTimes.format(t.time()[i]));
                     w.write("\r\n");
                 }
             } else {
                 w.write("{\"frame_index\":[");
-                for (int i = 0; i < t.size(); i++) {
-                    w.write(i == 0 ? "" : ",");
+                for (int i = from; i < to; i++) {
+                    w.write(i == from ? "" : ",");
                     w.write(Long.toString(t.index()[i]));
                 }
                 w.write("],\"frame_number\":[");
-                for (int i = 0; i < t.size(); i++) {
-                    w.write(i == 0 ? "" : ",");
+                for (int i = from; i < to; i++) {
+                    w.write(i == from ? "" : ",");
                     w.write(Long.toString(t.number()[i]));
                 }
                 w.write("],\"frame_time\":[");
-                for (int i = 0; i < t.size(); i++) {
-                    w.write(i == 0 ? "" : ",");
+                for (int i = from; i < to; i++) {
+                    w.write(i == from ? "" : ",");
                     w.write(jsonNumber(t.time()[i]));
                 }
                 w.write("]}");
@@ -106,10 +113,16 @@ class FrameDataController {
                    @Parameter(description = "largest frame number (inclusive)") @RequestParam(name = "frame_max", required = false) Long frameMax,
                    @Parameter(description = "earliest frame time (inclusive)") @RequestParam(name = "frame_time_min", required = false) Double frameTimeMin,
                    @Parameter(description = "latest frame time (inclusive)") @RequestParam(name = "frame_time_max", required = false) Double frameTimeMax,
+                   @Parameter(description = "rows skipped (after the window)") @RequestParam(defaultValue = "0") int offset,
+                   @Parameter(description = "most rows returned (default: all; at most " + Paging.MAX_FRAME_ROWS + ")") @RequestParam(required = false) Integer limit,
                    @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                    HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
         boolean csv = wantsCsv(format, accept);
-        List<Map<String, Object>> rows = data.extraData(id, new Window(frameMin, frameMax, frameTimeMin, frameTimeMax));
+        Paging.check(offset, limit, Paging.MAX_FRAME_ROWS);
+        List<Map<String, Object>> all = data.extraData(id, new Window(frameMin, frameMax, frameTimeMin, frameTimeMax));
+        Paging page = new Paging(offset, limit, all.size());
+        page.apply(response);
+        List<Map<String, Object>> rows = all.subList(page.from(), page.to());
         try (Writer w = open(response, csv)) {
             if (!csv) {
                 List<Map<String, Object>> ordered = new ArrayList<>(rows.size());
@@ -142,10 +155,10 @@ class FrameDataController {
             return null;
         }
         if (v instanceof Double d) {
-            return FrameController.formatTime(d);
+            return FrameTimes.format(d);
         }
         if (v instanceof Float f) {
-            return FrameController.formatTime(f.doubleValue());
+            return FrameTimes.format(f.doubleValue());
         }
         if (v instanceof Number || v instanceof String) {
             return v.toString();
@@ -154,7 +167,7 @@ class FrameDataController {
     }
 
     private static String jsonNumber(double d) {
-        return Double.isFinite(d) ? FrameController.formatTime(d) : "null";
+        return Double.isFinite(d) ? FrameTimes.format(d) : "null";
     }
 
     /**

@@ -15,7 +15,7 @@ class PlainNumberSerializer extends ValueSerializer<Double> {
         if (value == null || !Double.isFinite(value)) {
             gen.writeNull();
         } else {
-            gen.writeNumber(FrameController.formatTime(value));
+            gen.writeNumber(FrameTimes.format(value));
         }
     }
 }

@@ -28,6 +28,6 @@ class ReadWebConfig implements WebMvcConfigurer {
                 .allowedOrigins("*")
                 .allowedMethods("GET", "HEAD")
                 .exposedHeaders(FrameController.FRAME_NUMBER, FrameController.FRAME_INDEX, FrameController.FRAME_TIME,
-                        "ETag", StoreController.TOTAL_COUNT, "Link");
+                        "ETag", Paging.TOTAL_COUNT, "Link");
     }
 }

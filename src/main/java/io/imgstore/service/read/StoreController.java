@@ -10,13 +10,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** The stores under the root: listing, summary, metadata. */
 @RestController
 class StoreController {
-
-    static final String TOTAL_COUNT = "X-Total-Count";
 
     private final StoreQueries stores;
 
@@ -36,13 +33,7 @@ class StoreController {
             @Parameter(description = "stores to skip") @RequestParam(defaultValue = "0") int offset,
             @Parameter(description = "most stores returned (default: all)") @RequestParam(required = false) Integer limit) {
         StorePage page = stores.list(q, cls, format, offset, limit);
-        HttpHeaders h = new HttpHeaders();
-        h.set(TOTAL_COUNT, Integer.toString(page.total()));
-        if (limit != null && offset + page.items().size() < page.total() && limit > 0) {
-            String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                    .replaceQueryParam("offset", offset + limit).build().toUriString();
-            h.add(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
-        }
+        HttpHeaders h = new Paging(offset, limit, page.total()).headers();
         return ResponseEntity.ok().headers(h).body(page.items());
     }
 

@@ -1,16 +1,19 @@
 package io.imgstore.service.read;
 
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreIndexSummary;
 import io.imgstore.format.StoreMetadata;
+import io.imgstore.service.catalog.IndexSummaries;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreRegistry;
-import io.imgstore.service.web.BadRequestException;
+import io.imgstore.service.viewer.ViewerProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,10 +25,18 @@ class StoreQueries {
 
     private final StoreCatalog catalog;
     private final StoreRegistry registry;
+    private final IndexSummaries summaries;
 
-    StoreQueries(StoreCatalog catalog, StoreRegistry registry) {
+    /** The one store of {@code imgstore view STORE} (the listing shows it alone), or null. */
+    private final String singleStore;
+
+    StoreQueries(StoreCatalog catalog, StoreRegistry registry, IndexSummaries summaries,
+            ObjectProvider<ViewerProperties> viewer) {
         this.catalog = catalog;
+        this.summaries = summaries;
         this.registry = registry;
+        ViewerProperties v = viewer.getIfAvailable();
+        this.singleStore = v == null ? null : v.singleStore();
     }
 
     /**
@@ -37,15 +48,13 @@ class StoreQueries {
      * @param limit  most items returned, or null for all
      */
     StorePage list(String q, String cls, String format, int offset, Integer limit) {
-        if (offset < 0) {
-            throw new BadRequestException("offset must be >= 0, got " + offset);
-        }
-        if (limit != null && limit < 0) {
-            throw new BadRequestException("limit must be >= 0, got " + limit);
-        }
+        Paging.check(offset, limit, 0);
         String needle = q == null || q.isEmpty() ? null : q.toLowerCase(Locale.ROOT);
-        List<StoreListItem> matched = new ArrayList<>();
+        List<StoreEntry> matched = new ArrayList<>();
         for (StoreEntry e : catalog.list()) {
+            if (singleStore != null && !singleStore.equals(e.id())) {
+                continue;
+            }
             if (needle != null && !e.path().toLowerCase(Locale.ROOT).contains(needle)) {
                 continue;
             }
@@ -55,15 +64,19 @@ class StoreQueries {
             if (format != null && !format.equalsIgnoreCase(String.valueOf(e.format()))) {
                 continue;
             }
-            matched.add(item(e));
+            matched.add(e);
         }
-        int from = Math.min(offset, matched.size());
-        int to = limit == null ? matched.size() : (int) Math.min((long) from + limit, matched.size());
-        return new StorePage(List.copyOf(matched.subList(from, to)), matched.size(), offset,
+        Paging paging = new Paging(offset, limit, matched.size());
+        // frame counts and times only for the page (index files read, then cached: IndexSummaries)
+        List<StoreListItem> items = new ArrayList<>(paging.to() - paging.from());
+        for (StoreEntry e : matched.subList(paging.from(), paging.to())) {
+            items.add(item(e, summaries.of(e)));
+        }
+        return new StorePage(List.copyOf(items), matched.size(), offset,
                 limit == null ? matched.size() : limit);
     }
 
-    private static StoreListItem item(StoreEntry e) {
+    private static StoreListItem item(StoreEntry e, StoreIndexSummary index) {
         StoreMetadata md = e.metadata();
         return new StoreListItem(e.id(), e.path(), e.storeClass(), e.format(),
                 md.imgshapeValues(),
@@ -71,6 +84,9 @@ class StoreQueries {
                 md.chunksize(),
                 md.uuid(),
                 utc(md.createdUtc()),
+                index == null ? null : index.frameCount(),
+                index == null ? null : index.frameTimeMin(),
+                index == null ? null : index.frameTimeMax(),
                 e.live(),
                 e.error());
     }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -27,6 +28,7 @@ final class StoreAccessRules {
     /** {@code /stores/{id}} and everything under it: the store id a request addresses. */
     static final PathPatternRequestMatcher STORE = PathPatternRequestMatcher.withDefaults().matcher("/stores/{id}/**");
     static final PathPatternRequestMatcher STORES = PathPatternRequestMatcher.withDefaults().matcher("/stores/**");
+    static final PathPatternRequestMatcher LISTING = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/stores");
 
     private final AccessTokens tokens;
     private final boolean readOnly;
@@ -97,9 +99,13 @@ final class StoreAccessRules {
         };
     }
 
-    /** For {@code imgstore view STORE}: every request under {@code /stores} but the one store's. */
+    /**
+     * For {@code imgstore view STORE}: every request under {@code /stores} but the one store's and
+     * the listing ({@code GET /stores}, which then lists that store alone: read.StoreQueries).
+     */
     RequestMatcher otherStores() {
-        return request -> singleStore != null && STORES.matches(request) && !singleStore.equals(storeId(request));
+        return request -> singleStore != null && STORES.matches(request) && !LISTING.matches(request)
+                && !singleStore.equals(storeId(request));
     }
 
     AuthorizationManager<RequestAuthorizationContext> notFound() {

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
@@ -37,6 +38,17 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
             p.setType(java.net.URI.create("/problems/" + Problems.typeFor(statusCode.value())));
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+    }
+
+    /** No endpoint: a store path used as an id ({@code /stores/demo/barcodes}) gets a hint. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail p = problems.storePathInsteadOfId("/" + ex.getResourcePath());
+        if (p != null) {
+            return ResponseEntity.status(p.getStatus()).body(p);
+        }
+        return super.handleNoResourceFoundException(ex, headers, status, request);
     }
 
     /** Everything else, the service's, the library's and the unexpected: {@link Problems#of}. */

@@ -96,8 +96,16 @@ public class Problems {
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", INTERNAL_DETAIL);
     }
 
-    /** The problem of an exception this mapping knows; null for an unexpected one. */
+    /** The problem of an exception this mapping knows (with its {@link ProblemProperties}); null for an unexpected one. */
     private ProblemDetail known(Throwable e, String suffix) {
+        ProblemDetail p = mapped(e, suffix);
+        if (p != null && e instanceof ProblemProperties pp) {
+            pp.problemProperties().forEach(p::setProperty);
+        }
+        return p;
+    }
+
+    private ProblemDetail mapped(Throwable e, String suffix) {
         if (e instanceof ApiError a) {
             return problem(a.status(), a.problemType(), detail(e, suffix));
         }
@@ -159,6 +167,41 @@ public class Problems {
         LOG.warn("store failure: {}", e.toString());
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "store-error", safe(prefix + e.getMessage())
                 + (suffix == null ? "" : suffix));
+    }
+
+    /**
+     * For a request no endpoint matched: when its path is {@code /stores/<a>/<b>...} and a leading
+     * part {@code a/b...} is the path of a store (an id was written with {@code /} instead of
+     * {@code ~}), a {@code 404 store-not-found} naming the id to use; null otherwise.
+     */
+    public ProblemDetail storePathInsteadOfId(String path) {
+        StoreCatalog c = catalog.getIfAvailable();
+        if (c == null || path == null) {
+            return null;
+        }
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (!p.startsWith("stores/")) {
+            return null;
+        }
+        String[] seg = p.substring("stores/".length()).split("/");
+        if (seg.length < 2 || seg.length > 64) {
+            return null;
+        }
+        for (int k = seg.length; k >= 2; k--) {
+            String storePath = String.join("/", java.util.Arrays.copyOf(seg, k));
+            String id;
+            try {
+                id = c.find(io.imgstore.service.catalog.StoreIds.idFor(storePath)).id();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            String rest = k < seg.length ? "/" + String.join("/", java.util.Arrays.copyOfRange(seg, k, seg.length)) : "";
+            // relative paths only (the store's, from the catalog, and the request's): nothing to hide
+            String detail = "'" + storePath + "' is a store path, not an id: use the id '" + id + "' (/ becomes ~), e.g. /stores/"
+                    + id + rest;
+            return problem(HttpStatus.NOT_FOUND, "store-not-found", detail.length() > 600 ? detail.substring(0, 600) + "…" : detail);
+        }
+        return null;
     }
 
     /** Headers that go with a problem: {@code Retry-After} when the service is only busy. */

@@ -193,6 +193,54 @@ class IngestIntegrationTests {
     }
 
     @Test
+    void conflictNamesTheExistingStoreAndExistOkContinuesAMatchingOne() throws Exception {
+        String spec = "\"format\": \"npy\", \"imgshape\": [48, 64], \"imgdtype\": \"uint8\"";
+        String id = create("again/rig1", "npy", "[48, 64]", 10);
+        HttpResponse<String> r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(json(r).get("type").asString()).isEqualTo("/problems/conflict");
+        assertThat(json(r).get("id").asString()).isEqualTo(id);
+        assertThat(json(r).get("path").asString()).isEqualTo("again/rig1");
+        assertThat(json(r).get("writing").asBoolean()).isTrue();
+        assertThat(json(r).get("detail").asString()).contains("exist_ok");
+
+        // exist_ok with the same spec: the open store, as it is
+        assertThat(pushChunked(id, Records.frames(0, 5, 48, 64, 1)).statusCode()).isEqualTo(200);
+        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("id").asString()).isEqualTo(id);
+        assertThat(json(r).get("live").asBoolean()).isTrue();
+        assertThat(json(r).get("frame_count").asLong()).isEqualTo(5);
+
+        // exist_ok with another spec: 409 saying what differs
+        for (String other : List.of("\"format\": \"png\", \"imgshape\": [48, 64]",
+                "\"format\": \"npy\", \"imgshape\": [48, 96]",
+                "\"format\": \"npy\", \"imgshape\": [48, 64], \"imgdtype\": \"uint16\"")) {
+            r = postJson("/stores", "{\"path\": \"again/rig1\", " + other + ", \"exist_ok\": true}");
+            assertThat(r.statusCode()).as(other + " " + r.body()).isEqualTo(409);
+            assertThat(json(r).get("id").asString()).isEqualTo(id);
+            assertThat(json(r).get("detail").asString()).containsAnyOf("format", "imgshape", "imgdtype");
+        }
+
+        // closed: a 409 says writing=false; exist_ok reopens it for appending
+        sessions.close(id);
+        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(json(r).get("writing").asBoolean()).isFalse();
+        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("live").asBoolean()).isTrue();
+        assertThat(json(r).get("frame_count").asLong()).isEqualTo(5);
+        assertThat(pushChunked(id, Records.frames(5, 8, 48, 64, 1)).statusCode()).isEqualTo(200);
+        sessions.close(id);
+        assertBarcodes(root.resolve("again/rig1"), 8, 0);
+
+        // exist_ok where nothing exists yet: created (201)
+        r = postJson("/stores", "{\"path\": \"again/rig2\", " + spec + ", \"exist_ok\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
     void createValidatesPathsFormatsAndShapes() throws Exception {
         create("valid/one", "npy", "[8, 8]", 10);
         assertThat(postJson("/stores", "{\"path\": \"valid/one\", \"format\": \"npy\", \"imgshape\": [8, 8]}")

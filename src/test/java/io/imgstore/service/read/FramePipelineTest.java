@@ -91,14 +91,14 @@ class FramePipelineTest {
         Random r = new Random(1);
         for (int i = 0; i < 100_000; i++) {
             double t = 1.7e9 + r.nextDouble() * 1e8;
-            String s = FrameController.formatTime(t);
+            String s = FrameTimes.format(t);
             assertThat(s).doesNotContain("E");
             assertThat(Double.parseDouble(s)).isEqualTo(t);
         }
-        assertThat(FrameController.formatTime(1700300166.2857847)).isEqualTo("1700300166.2857847");
-        assertThat(FrameController.formatTime(0.0)).isEqualTo("0.0");
-        assertThat(FrameController.formatTime(1e-7)).isEqualTo("0.00000010");
-        assertThat(Double.parseDouble(FrameController.formatTime(1e-7))).isEqualTo(1e-7);
+        assertThat(FrameTimes.format(1700300166.2857847)).isEqualTo("1700300166.2857847");
+        assertThat(FrameTimes.format(0.0)).isEqualTo("0.0");
+        assertThat(FrameTimes.format(1e-7)).isEqualTo("0.0000001"); // shortest digits (was 0.00000010)
+        assertThat(Double.parseDouble(FrameTimes.format(1e-7))).isEqualTo(1e-7);
     }
 
     @Test

@@ -63,6 +63,42 @@ class OpenApiContractIntegrationTests extends ReadIntegrationTestBase {
                 .contains("/openapi/openapi.yaml").contains("/openapi/ingest.yaml");
     }
 
+    @Test
+    void swaggerUiOpensOnTheTitledVersionedReadContract() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = HttpTestSupport.JSON.readValue(
+                HttpTestSupport.text(http.get("/v3/api-docs/swagger-config")), Map.class);
+        assertThat(config.get("urls.primaryName")).isEqualTo("read (openapi/openapi.yaml)");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> urls = (List<Map<String, Object>>) config.get("urls");
+        assertThat(urls).anySatisfy(u -> {
+            assertThat(u.get("name")).isEqualTo(config.get("urls.primaryName"));
+            assertThat(u.get("url")).isEqualTo("/openapi/openapi.yaml");
+        });
+        String pomVersion = java.util.regex.Pattern.compile("<artifactId>imgstore-java</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml"))).results().findFirst().orElseThrow().group(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> served = new Yaml().load(HttpTestSupport.text(http.get("/openapi/openapi.yaml")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) served.get("info");
+        assertThat(info.get("title")).isEqualTo("imgstore-java read API");
+        assertThat(info.get("version")).isEqualTo(pomVersion);
+    }
+
+    @Test
+    void contractsUseRelativeServers() throws Exception {
+        try (var files = Files.list(CONTRACTS)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Map<String, Object> doc = new Yaml().load(Files.readString(f));
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> servers = (List<Map<String, Object>>) doc.get("servers");
+                assertThat(servers).as("servers of %s", f).isNotEmpty();
+                servers.forEach(srv -> assertThat(String.valueOf(srv.get("url"))).as("server of %s", f)
+                        .doesNotContain("://").startsWith("/"));
+            }
+        }
+    }
+
     /** One operation: its id, its {@code in:name} path and query parameters, whether it is a WebSocket upgrade. */
     record Operation(String operationId, Set<String> parameters, boolean websocket) {
     }

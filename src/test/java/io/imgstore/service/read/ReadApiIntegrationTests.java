@@ -271,8 +271,8 @@ class ReadApiIntegrationTests extends ReadIntegrationTestBase {
                 "Accept", "text/csv");
         assertThat(header(csv, "Content-Type")).startsWith("text/csv");
         assertThat(text(csv)).isEqualTo("frame_index,frame_number,frame_time\r\n"
-                + "2,104," + FrameController.formatTime(TestStores.time(2)) + "\r\n"
-                + "3,106," + FrameController.formatTime(TestStores.time(3)) + "\r\n");
+                + "2,104," + FrameTimes.format(TestStores.time(2)) + "\r\n"
+                + "3,106," + FrameTimes.format(TestStores.time(3)) + "\r\n");
     }
 
     @Test

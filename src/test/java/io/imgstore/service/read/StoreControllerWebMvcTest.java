@@ -35,7 +35,7 @@ class StoreControllerWebMvcTest {
 
     private static StoreListItem item(String path) {
         return new StoreListItem(path.replace('/', '~'), path, "VideoImgStore", "avc1/mp4", List.of(240, 320), "uint8",
-                40, "u", "2024-05-01T10:15:00Z", false, null);
+                40, "u", "2024-05-01T10:15:00Z", 100, 1.7959645260282264E9, 1.7959645270282264E9, false, null);
     }
 
     @Test
@@ -50,6 +50,9 @@ class StoreControllerWebMvcTest {
                 .andExpect(jsonPath("$[0].class").value("VideoImgStore"))
                 .andExpect(jsonPath("$[0].format").value("avc1/mp4"))
                 .andExpect(jsonPath("$[0].error").doesNotExist())
+                .andExpect(jsonPath("$[0].frame_count").value(100))
+                .andExpect(content().string(containsString("\"frame_time_min\":1795964526.0282264,")))
+                .andExpect(content().string(containsString("\"frame_time_max\":1795964527.0282264,")))
                 .andExpect(header().string("X-Total-Count", "3"))
                 .andExpect(header().string("Link", containsString("offset=1")))
                 .andExpect(header().string("Link", containsString("rel=\"next\"")));

@@ -40,8 +40,17 @@ class SingleStoreViewIntegrationTests extends SecurityTestSupport {
     }
 
     @Test
-    void everyOtherStoreAndTheListingAre404InEverySpelling() throws IOException {
-        for (String path : List.of("/stores", "/stores/lab~two", "/stores/lab~two/frames/0", "/stores/lab~two/metadata")) {
+    void theListingHoldsTheOneStore() throws IOException {
+        RawHttp.Response r = RawHttp.send(port, "GET", "/stores", Map.of(), null);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).contains("\"id\":\"lab~one\"").doesNotContain("lab~two").doesNotContain("lab/two");
+        assertThat(r.header("X-Total-Count")).isEqualTo("1");
+    }
+
+    @Test
+    void everyOtherStoreIs404InEverySpelling() throws IOException {
+        // GET /stores was 404 too; it now lists the one store (theListingHoldsTheOneStore)
+        for (String path : List.of("/stores/lab~two", "/stores/lab~two/frames/0", "/stores/lab~two/metadata")) {
             for (String target : allSpellings(path)) {
                 RawHttp.Response r = RawHttp.send(port, "GET", target, Map.of(), null);
                 assertThat(r.status()).as(target + " " + r).isIn(400, 404);

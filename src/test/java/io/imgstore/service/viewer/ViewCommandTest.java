@@ -45,7 +45,11 @@ class ViewCommandTest {
             assertEquals(200, get(base + "/stores/" + running.storeId()).statusCode());
             assertEquals(200, get(base + "/stores/" + running.storeId() + "/frames/by-index/11").statusCode());
             assertEquals(404, get(base + "/stores/sibling").statusCode(), "siblings are not served");
-            assertEquals(404, get(base + "/stores").statusCode(), "no listing of the parent folder");
+            // the listing holds the one store only (it was a 404; now a one-item list): no sibling
+            HttpResponse<String> listing = get(base + "/stores");
+            assertEquals(200, listing.statusCode());
+            assertThat(listing.body()).contains("\"id\":\"" + running.storeId() + "\"").doesNotContain("sibling");
+            assertThat(listing.headers().firstValue("X-Total-Count")).contains("1");
 
             if (java.nio.file.Files.isExecutable(Browser.CHROMIUM) || io.imgstore.testing.Ci.isCi()) {
                 try (Browser b = Browser.start(base)) {
