@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreIndexSummary;
+import io.imgstore.format.StoreLayout;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -25,12 +27,14 @@ public class StoreRegistry {
 
     private final StoreCatalog catalog;
     private final int decodersPerStore;
+    private final long recheckNanos;
     private final Cache<String, Handle> cache;
     private final AtomicInteger open = new AtomicInteger();
 
     public StoreRegistry(StoreCatalog catalog, StoreProperties properties, MeterRegistry meters) {
         this.catalog = catalog;
         this.decodersPerStore = properties.decodersPerStore();
+        this.recheckNanos = properties.scanInterval().toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.registrySize())
                 .expireAfterAccess(properties.registryIdle())
@@ -75,13 +79,34 @@ public class StoreRegistry {
     private final class Handle {
         final StoreEntry entry;
         final ImgStore store;
+        /** The index files' sizes and times when opened ({@link StoreIndexSummary#stamp}); 0 for stores not being written. */
+        private final long stamp;
+        private volatile long checkedAt = System.nanoTime();
         private int leases;
         private boolean retired;
 
-        Handle(StoreEntry entry, ImgStore store) {
+        Handle(StoreEntry entry, ImgStore store, long stamp) {
             this.entry = entry;
             this.store = store;
+            this.stamp = stamp;
             open.incrementAndGet();
+        }
+
+        /**
+         * Whether another process has written the store since it was opened (a writer outside this
+         * server: {@code imgstore save}, Python imgstore): checked at most once per scan interval, and
+         * only for stores that were being written when opened or are now, so closed stores cost nothing.
+         */
+        boolean stale() {
+            long now = System.nanoTime();
+            if (now - checkedAt < recheckNanos) {
+                return false;
+            }
+            checkedAt = now;
+            if (stamp == 0 && !StoreLayout.isBeingWritten(entry.dir())) {
+                return false;
+            }
+            return StoreIndexSummary.stamp(entry.dir()) != stamp;
         }
 
         synchronized boolean acquire() {
@@ -133,8 +158,13 @@ public class StoreRegistry {
         for (int attempt = 0; attempt < 16; attempt++) {
             Handle h = cache.get(id, key -> {
                 StoreEntry entry = catalog.find(key);
-                return new Handle(entry, ImgStore.open(entry.dir(), decodersPerStore, catalog.realRoot()));
+                long stamp = StoreLayout.isBeingWritten(entry.dir()) ? StoreIndexSummary.stamp(entry.dir()) : 0;
+                return new Handle(entry, ImgStore.open(entry.dir(), decodersPerStore, catalog.realRoot()), stamp);
             });
+            if (h.stale()) {
+                cache.asMap().remove(id, h);
+                continue;
+            }
             if (h.acquire()) {
                 return new Lease(h);
             }
