@@ -42,6 +42,7 @@ public final class PerfCompare {
                 Runtime.getRuntime().availableProcessors(), load(), rounds);
         openRows(dir, rounds);
         cacheRows(dir, rounds);
+        poolRows(dir, rounds);
         sequentialRow(dir);
         System.out.printf(Locale.ROOT, "# done, load %s%n", load());
     }
@@ -115,8 +116,9 @@ public final class PerfCompare {
                 near));
         loads.add(new Workload("512x512 colour, keyframe every 250: uniform random", longGop, true,
                 rnd.ints(40, 0, 500).toArray()));
-        loads.add(new Workload("1920x1200 gray, keyframe every 10 (ingest): uniform random", big, false,
-                rnd.ints(40, 0, 100).toArray()));
+        int[] distinct = rnd.ints(0, 100).distinct().limit(40).toArray();
+        loads.add(new Workload("1920x1200 gray, keyframe every 10 (ingest): 40 distinct random frames (no hit possible: cost of the cache)",
+                big, false, distinct));
         for (Workload w : loads) {
             double[] before = new double[rounds];
             double[] after = new double[rounds];
@@ -147,6 +149,70 @@ public final class PerfCompare {
                 check(r, idx);
             }
             return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    // ---- decoder pool: parked decoders ----
+
+    /**
+     * Several clients on one store's decoder pool (4 idle decoders kept, the store default), requests interleaved one at a time:
+     * viewers playing forward from different positions in a long group of pictures plus a client
+     * reading random frames. Before: the old choice of decoder; after: the decoder parked in the
+     * target's group of pictures, else the least recently used one. Frame cache off in both.
+     */
+    static void poolRows(Path dir, int rounds) throws Exception {
+        System.out.println();
+        System.out.println("| decoder pool, 512x512 colour, keyframe every 250 (wall ms per request) | before: old choice | after: parked decoders | ratio | load |");
+        System.out.println("|---|---|---|---|---|");
+        Path longGop = chunk(dir, 512, 512, true, 500, 250, true);
+        Path storeDir = dir.resolve("pool-store");
+        Files.createDirectories(storeDir);
+        Path chunkFile = io.imgstore.format.internal.VideoFrameSource.chunkPath(storeDir, 0, ".mp4");
+        if (!Files.exists(chunkFile)) {
+            Files.copy(longGop, chunkFile);
+        }
+        DecodedFrameCache cache = DecodedFrameCache.shared();
+        long capacity = cache.capacity();
+        cache.setCapacity(0);
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[] random = rnd.ints(200, 0, 500).toArray();
+        double[][] results = new double[2][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int pass = 0; pass < 2; pass++) {
+                boolean parking = (pass + r) % 2 == 0;
+                if (parking) {
+                    System.clearProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY);
+                } else {
+                    System.setProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY, "false");
+                }
+                try (var src = new io.imgstore.format.internal.VideoFrameSource(storeDir, ".mp4", true, 4)) {
+                    int[] viewer = {20, 290};
+                    long t0 = System.nanoTime();
+                    int requests = 0;
+                    for (int step = 0; step < 60; step++) {
+                        for (int v = 0; v < viewer.length; v++) {
+                            int idx = viewer[v]++;
+                            checkImage(src.read(0, idx), idx);
+                            requests++;
+                        }
+                        int idx = random[step];
+                        checkImage(src.read(0, idx), idx);
+                        requests++;
+                    }
+                    results[parking ? 1 : 0][r] = (System.nanoTime() - t0) / 1e6 / requests;
+                } finally {
+                    System.clearProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY);
+                }
+            }
+        }
+        row("2 viewers playing forward + 1 random reader, interleaved", "ms", median(results[0]), median(results[1]));
+        cache.setCapacity(capacity);
+    }
+
+    static void checkImage(Image img, int idx) {
+        int got = Barcode.decodeStrip(img);
+        if (got != idx) {
+            throw new AssertionError("read frame " + idx + " but its barcode says " + got);
         }
     }
 

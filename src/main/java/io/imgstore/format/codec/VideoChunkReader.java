@@ -498,6 +498,18 @@ public final class VideoChunkReader implements AutoCloseable {
         return lastIdx;
     }
 
+    /**
+     * How many frames this reader decodes to reach {@code frameIdx} without seeking (the target is
+     * ahead of the decoder's position with no keyframe in between), or -1 when it would seek.
+     * Lets a pool pick the parked decoder that is already on the way to a frame.
+     */
+    public synchronized int framesToContinueTo(int frameIdx) {
+        if (closed || table == null || lastIdx < 0 || frameIdx <= lastIdx || frameIdx >= table.size()) {
+            return -1;
+        }
+        return table.keyframeBefore(frameIdx) <= lastIdx + 1 ? frameIdx - lastIdx : -1;
+    }
+
     /** The file this reader reads. */
     public Path file() {
         return file;
