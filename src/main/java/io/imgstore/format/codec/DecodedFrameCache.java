@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Decoded video frames kept around recent reads, per process, bounded by bytes (least recently
- * used first out). {@link VideoChunkReader} puts the frame it returns and, on long decode runs
- * from a keyframe, the frames it decoded on the way; a later read of one of those is a copy
+ * used first out). On long decode runs from a keyframe ({@link VideoChunkReader#CACHE_MIN_RUN}
+ * frames or more), {@link VideoChunkReader} puts the frame it returns and the frames it decoded on
+ * the way (those that fit in a quarter of the capacity); a later read of one of those is a copy
  * instead of a seek and a decode run (a viewer stepping backwards in a long group of pictures,
  * several clients asking for the same frame).
  *

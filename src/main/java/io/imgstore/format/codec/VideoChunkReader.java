@@ -146,7 +146,11 @@ public final class VideoChunkReader implements AutoCloseable {
     /** This file's identity in {@link DecodedFrameCache}, or null: frames of this reader are not cached. */
     private Object cacheId;
 
-    /** Decode runs from a keyframe at least this long keep the frames decoded on the way. */
+    /**
+     * Frames at least this far from their keyframe go to the {@link DecodedFrameCache}, with the
+     * frames decoded on the way to them; nearer frames are cheaper to decode again than to copy
+     * (measured: the copy cost 5-7 % on random reads of 1920x1200 frames, keyframe every 10).
+     */
     static final int CACHE_MIN_RUN = 16;
 
     private record CacheId(String path, Object fileKey, long size, long modified, boolean color) {
@@ -483,7 +487,8 @@ public final class VideoChunkReader implements AutoCloseable {
     private Image returned(int frameIdx, Image img) {
         lastIdx = frameIdx;
         returnedIdx = frameIdx;
-        if (cacheId != null && cache.enabled()) {
+        // Only frames that are expensive to decode again (far from their keyframe) are worth a copy.
+        if (cacheId != null && cache.enabled() && frameIdx - table.keyframeBefore(frameIdx) >= CACHE_MIN_RUN) {
             cache.put(cacheId, frameIdx, DecodedFrameCache.copy(img));
         }
         return img;
