@@ -98,12 +98,10 @@ public final class VideoFrameSource implements FrameSource {
         int bestGap = Integer.MAX_VALUE;
         Pooled lru = null;
         Pooled unpositioned = null;
-        int ofChunk = 0;
         for (Pooled p : idle) {
             if (p.chunk() != chunk) {
                 continue;
             }
-            ofChunk++;
             lru = p; // idle is most recently returned first
             if (p.reader().lastIndex() < 0) {
                 unpositioned = p;
@@ -120,7 +118,9 @@ public final class VideoFrameSource implements FrameSource {
         if (unpositioned != null) {
             return unpositioned;
         }
-        return ofChunk < maxIdle ? null : lru;
+        // Room in the pool (all chunks): a new decoder keeps the parked ones where they are. When
+        // the pool is full a new one would only push out another, so the least recently used goes.
+        return idle.size() < maxIdle || lru == null ? null : lru;
     }
 
     private Pooled oldChoice(int chunk, int position) {

@@ -106,6 +106,38 @@ class IndexOpenAndFrameCacheTest {
         }
     }
 
+    /** Viewers playing forward and a random reader, interleaved on one pool: every frame exact. */
+    @ParameterizedTest(name = "parking={0}")
+    @CsvSource({"true", "false"})
+    void parkedDecodersServeExactFrames(boolean parking) throws Exception {
+        DecodedFrameCache.shared().setCapacity(0);
+        if (!parking) {
+            System.setProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY, "false");
+        }
+        try {
+            VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(40).withFragmented(true);
+            Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, true, FRAMES, HEIGHT, WIDTH, s,
+                    0);
+            Path chunk = io.imgstore.format.internal.VideoFrameSource.chunkPath(tmp, 0, ".mp4");
+            Files.move(file, chunk);
+            Random rnd = new Random(3);
+            try (var src = new io.imgstore.format.internal.VideoFrameSource(tmp, ".mp4", true, 3)) {
+                int[] viewer = {5, 45, 81};
+                for (int step = 0; step < 35; step++) {
+                    for (int v = 0; v < viewer.length; v++) {
+                        int idx = viewer[v]++;
+                        assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "viewer frame " + idx);
+                    }
+                    int idx = rnd.nextInt(FRAMES);
+                    assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "random frame " + idx);
+                }
+                assertTrue(src.idleDecoders() <= 3, "idle decoders " + src.idleDecoders());
+            }
+        } finally {
+            System.clearProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY);
+        }
+    }
+
     @Test
     void disabledCacheKeepsNothing() {
         DecodedFrameCache cache = DecodedFrameCache.shared();
