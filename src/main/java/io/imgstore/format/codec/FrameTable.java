@@ -29,9 +29,18 @@ final class FrameTable {
 
     /** Collects packets in demux (decode) order, then sorts them into presentation order. */
     static final class Builder {
-        private long[] ts = new long[1024];
-        private boolean[] key = new boolean[1024];
+        private long[] ts;
+        private boolean[] key;
         private int n;
+
+        Builder() {
+            this(1024);
+        }
+
+        Builder(int capacity) {
+            ts = new long[Math.max(1, capacity)];
+            key = new boolean[Math.max(1, capacity)];
+        }
 
         void add(long presentationTs, boolean isKey) {
             if (n == ts.length) {
@@ -48,6 +57,13 @@ final class FrameTable {
         }
 
         FrameTable build() {
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = ts[i - 1] <= ts[i];
+            }
+            if (sorted) {
+                return new FrameTable(Arrays.copyOf(ts, n), Arrays.copyOf(key, n));
+            }
             // Sort indices by timestamp (stable, so duplicate timestamps keep demux order).
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {

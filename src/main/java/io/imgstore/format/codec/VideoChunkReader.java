@@ -22,6 +22,8 @@ import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entries_count;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entry;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
@@ -62,6 +64,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIndexEntry;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -76,8 +79,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * pool them): reads and {@link #close()} are serialised, so misuse costs waiting, never a crash.
  * Holds native FFmpeg state until {@link #close()}.
  *
- * <p>How it stays exact: {@link #open} demuxes every packet of the video stream once (no
- * decoding) into a table of presentation timestamps and keyframe flags; frame {@code i} is the
+ * <p>How it stays exact: {@link #open} builds a table of presentation timestamps and keyframe
+ * flags, from the container's index when that is complete and exact (mp4 sample tables and
+ * fragments, no frame reordering: opening costs the same for any chunk length), else by
+ * demuxing every packet of the video stream once (no decoding); frame {@code i} is the
  * packet with the {@code i}-th smallest presentation timestamp. A random read seeks to the last
  * keyframe at or before the target ({@code AVSEEK_FLAG_BACKWARD}), decodes forward and returns
  * the frame whose timestamp equals the target's; a seek is never trusted alone. If the demuxer
@@ -100,6 +105,13 @@ public final class VideoChunkReader implements AutoCloseable {
      * runs of random reads on a small machine.
      */
     static final int DEFAULT_DECODER_THREADS = 1;
+
+    /**
+     * Build the frame table from the container index when it is complete ({@link #indexTable()});
+     * {@code -Dimgstore.reader.indexOpen=false} demuxes every packet instead (the old way, kept for
+     * the side-by-side benchmark {@code bench/perf-compare.sh}).
+     */
+    public static final String INDEX_OPEN_PROPERTY = "imgstore.reader.indexOpen";
 
     /** Give up after this many consecutive decoder errors (garbage data). */
     private static final int MAX_DECODE_ERRORS = 64;
@@ -127,6 +139,22 @@ public final class VideoChunkReader implements AutoCloseable {
     private int lastIdx = -1;
     private boolean demuxEof;
     private boolean closed;
+    private boolean tableFromIndex;
+    /** The last frame returned (for {@link #readNext()}); the decoder may be elsewhere after a cache hit. */
+    private int returnedIdx = -1;
+    private final DecodedFrameCache cache = DecodedFrameCache.shared();
+    /** This file's identity in {@link DecodedFrameCache}, or null: frames of this reader are not cached. */
+    private Object cacheId;
+
+    /**
+     * Frames at least this far from their keyframe go to the {@link DecodedFrameCache}, with the
+     * frames decoded on the way to them; nearer frames are cheaper to decode again than to copy
+     * (measured: the copy cost 5-7 % on random reads of 1920x1200 frames, keyframe every 10).
+     */
+    static final int CACHE_MIN_RUN = 16;
+
+    private record CacheId(String path, Object fileKey, long size, long modified, boolean color) {
+    }
 
     // statistics, for tests and benchmarks
     private long seeks;
@@ -214,8 +242,28 @@ public final class VideoChunkReader implements AutoCloseable {
         if (pkt == null || pkt.isNull() || frame == null || frame.isNull()) {
             throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
         }
-        table = scan();
+        table = indexTable();
+        if (table == null) {
+            table = scan();
+        } else {
+            tableFromIndex = true;
+        }
         lastIdx = -1;
+        cacheId = cacheId();
+    }
+
+    private Object cacheId() {
+        if (table.size() == 0 || table.hasDuplicateTimestamps()) {
+            return null;
+        }
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new CacheId(file.toAbsolutePath().normalize().toString(), a.fileKey(), a.size(),
+                    a.lastModifiedTime().toMillis(), color);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private AVFormatContext openInput() {
@@ -239,6 +287,74 @@ public final class VideoChunkReader implements AutoCloseable {
                 fmt.streams(i).discard(AVDISCARD_ALL);
             }
         }
+    }
+
+    /**
+     * The frame table from the container's own index (mp4 sample tables and fragments, avi idx1),
+     * which {@code avformat_find_stream_info} has already read: no packet is demuxed, so opening
+     * costs the same for 100 or 10,000 frames. Null (then {@link #scan()} demuxes) unless the index
+     * is evidently complete and exact: the mov/mp4 demuxer (it indexes every sample of the sample
+     * tables and of every complete fragment; avi's index is missing while a chunk is written), no frame
+     * reordering (the index holds decode timestamps; without reordering they are the presentation
+     * timestamps), no discarded (edit list) samples, strictly increasing timestamps, every sample
+     * inside the file, and the first packet the demuxer returns carrying the first entry's
+     * timestamp. Reads still verify every frame's timestamp, so a wrong table fails loudly.
+     */
+    private FrameTable indexTable() {
+        if ("false".equals(System.getProperty(INDEX_OPEN_PROPERTY))) {
+            return null;
+        }
+        String demuxer = fmt.iformat() == null || fmt.iformat().name() == null ? "" : fmt.iformat().name().getString();
+        if (!demuxer.startsWith("mov,")) {
+            return null;
+        }
+        AVStream st = fmt.streams(streamIndex);
+        if (st.codecpar().video_delay() != 0) {
+            return null;
+        }
+        int n = avformat_index_get_entries_count(st);
+        if (n <= 0 || (st.nb_frames() > 0 && st.nb_frames() != n)) {
+            return null;
+        }
+        long fileSize;
+        try {
+            fileSize = Files.size(file);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        FrameTable.Builder b = new FrameTable.Builder(n);
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            AVIndexEntry e = avformat_index_get_entry(st, i);
+            if (e == null || e.isNull()) {
+                return null;
+            }
+            int flags = e.flags();
+            long ts = e.timestamp();
+            if ((flags & AVIndexEntry.AVINDEX_DISCARD_FRAME) != 0 || ts == AV_NOPTS_VALUE || ts <= previous
+                    || e.pos() < 0 || e.size() <= 0 || e.pos() + e.size() > fileSize) {
+                return null;
+            }
+            previous = ts;
+            b.add(ts, (flags & AVIndexEntry.AVINDEX_KEYFRAME) != 0);
+        }
+        FrameTable t = b.build();
+        // The demuxer's first packet must be the index's first entry, with that timestamp as pts.
+        long firstIndexTs = avformat_index_get_entry(st, 0).timestamp();
+        while (av_read_frame(fmt, pkt) >= 0) {
+            try {
+                if (pkt.stream_index() != streamIndex) {
+                    continue;
+                }
+                if (pkt.pts() != firstIndexTs || pkt.dts() != firstIndexTs) {
+                    return null;
+                }
+                return t;
+            } finally {
+                av_packet_unref(pkt);
+            }
+        }
+        return null;
     }
 
     /** Demuxes the whole file once (no decoding) into the frame table. */
@@ -307,16 +423,22 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new FrameNotFoundException("frame index " + frameIdx + " is not in " + file + " ("
                     + table.size() + " frames" + (table.size() == 0 ? "" : ", 0.." + (table.size() - 1)) + ")");
         }
+        if (cacheId != null) {
+            Image cached = cache.get(cacheId, frameIdx);
+            if (cached != null) {
+                returnedIdx = frameIdx;
+                return cached;
+            }
+        }
         long target = table.pts(frameIdx);
         int key = table.keyframeBefore(frameIdx);
         try {
             boolean firstAttempt = true;
             // 1. keep decoding forward when no keyframe lies between the decoder's position and the target
             if (lastIdx >= 0 && frameIdx > lastIdx && key <= lastIdx + 1) {
-                Image img = decodeUntil(target);
+                Image img = decodeUntil(target, frameIdx);
                 if (img != null) {
-                    lastIdx = frameIdx;
-                    return img;
+                    return returned(frameIdx, img);
                 }
                 firstAttempt = false;
             }
@@ -329,10 +451,9 @@ public final class VideoChunkReader implements AutoCloseable {
                     }
                     firstAttempt = false;
                     if (seekTo(table.pts(k))) {
-                        Image img = decodeUntil(target);
+                        Image img = decodeUntil(target, frameIdx);
                         if (img != null) {
-                            lastIdx = frameIdx;
-                            return img;
+                            return returned(frameIdx, img);
                         }
                     }
                 }
@@ -342,16 +463,17 @@ public final class VideoChunkReader implements AutoCloseable {
                 retries++;
             }
             rewind();
-            Image img = decodeUntil(target);
+            Image img = decodeUntil(target, frameIdx);
             if (img != null) {
-                lastIdx = frameIdx;
-                return img;
+                return returned(frameIdx, img);
             }
         } catch (RuntimeException | Error e) {
             lastIdx = -1;
+            returnedIdx = -1;
             throw e;
         }
         lastIdx = -1;
+        returnedIdx = -1;
         throw new CorruptStoreException("frame index " + frameIdx + " (pts " + target + ") of " + file
                 + " cannot be decoded (" + codecName + "; truncated or damaged file?)");
     }
@@ -359,12 +481,38 @@ public final class VideoChunkReader implements AutoCloseable {
     /** The frame after the last one read (frame 0 first); see {@link #read(int)}. */
     public synchronized Image readNext() {
         ensureOpen();
-        return read(lastIdx + 1);
+        return read(returnedIdx + 1);
     }
 
-    /** Index of the last frame returned, -1 before the first read or after a failed one. */
+    private Image returned(int frameIdx, Image img) {
+        lastIdx = frameIdx;
+        returnedIdx = frameIdx;
+        // Only frames that are expensive to decode again (far from their keyframe) are worth a copy.
+        if (cacheId != null && cache.enabled() && frameIdx - table.keyframeBefore(frameIdx) >= CACHE_MIN_RUN) {
+            cache.put(cacheId, frameIdx, DecodedFrameCache.copy(img));
+        }
+        return img;
+    }
+
+    /**
+     * Where the decoder is: the index of the last frame it decoded for a read, -1 before the first
+     * read, after a failed one or when unknown. A read of a later frame in the same group of pictures
+     * continues from here without seeking.
+     */
     public int lastIndex() {
         return lastIdx;
+    }
+
+    /**
+     * How many frames this reader decodes to reach {@code frameIdx} without seeking (the target is
+     * ahead of the decoder's position with no keyframe in between), or -1 when it would seek.
+     * Lets a pool pick the parked decoder that is already on the way to a frame.
+     */
+    public synchronized int framesToContinueTo(int frameIdx) {
+        if (closed || table == null || lastIdx < 0 || frameIdx <= lastIdx || frameIdx >= table.size()) {
+            return -1;
+        }
+        return table.keyframeBefore(frameIdx) <= lastIdx + 1 ? frameIdx - lastIdx : -1;
     }
 
     /** The file this reader reads. */
@@ -406,6 +554,11 @@ public final class VideoChunkReader implements AutoCloseable {
         return retries;
     }
 
+    /** Diagnostics: whether the frame table came from the container index (no demuxing at open). */
+    public boolean tableFromIndex() {
+        return tableFromIndex;
+    }
+
     FrameTable frameTable() {
         return table;
     }
@@ -434,10 +587,15 @@ public final class VideoChunkReader implements AutoCloseable {
     }
 
     /**
-     * Decodes forward until the frame with timestamp {@code target}; null when a later frame or the
-     * end of the stream comes first.
+     * Decodes forward until the frame with timestamp {@code target} (frame {@code targetIdx}); null
+     * when a later frame or the end of the stream comes first. On a long run from the keyframe
+     * ({@link #CACHE_MIN_RUN}), the frames just before the target that fit in a quarter of the
+     * {@link DecodedFrameCache} are converted and kept there, each under the index its timestamp has.
      */
-    private Image decodeUntil(long target) {
+    private Image decodeUntil(long target, int targetIdx) {
+        boolean keep = cacheId != null && cache.enabled()
+                && targetIdx - table.keyframeBefore(targetIdx) >= CACHE_MIN_RUN;
+        int keepFrom = Integer.MAX_VALUE;
         while (true) {
             AVFrame f = nextFrame();
             if (f == null) {
@@ -449,6 +607,16 @@ public final class VideoChunkReader implements AutoCloseable {
             }
             if (ts > target) {
                 return null;
+            }
+            if (keep) {
+                if (keepFrom == Integer.MAX_VALUE) {
+                    long frameBytes = Math.max(1L, (long) f.width() * f.height() * (color ? 3 : 1));
+                    keepFrom = (int) Math.max(0, targetIdx - cache.capacity() / 4 / frameBytes);
+                }
+                int i = table.indexOf(ts);
+                if (i >= keepFrom && i < targetIdx) {
+                    cache.put(cacheId, i, convert(f));
+                }
             }
         }
     }

@@ -50,7 +50,7 @@ public final class VideoFrameSource implements FrameSource {
 
     @Override
     public Image read(int chunk, int position) {
-        Pooled p = borrow(chunk, position);
+        Pooled p = borrow(chunk, position, true);
         boolean ok = false;
         try {
             Image image = p.reader().read(position);
@@ -97,27 +97,22 @@ public final class VideoFrameSource implements FrameSource {
     }
 
     /**
-     * An idle decoder of the chunk, preferring the one positioned closest before {@code position}
-     * (a sequential step decodes one frame instead of seeking); a new one when none is idle.
+     * An idle decoder of the chunk: the one parked closest before {@code position} in the same group
+     * of pictures (it continues forward instead of seeking: a sequential step decodes one frame, a
+     * jump ahead in a long group of pictures decodes only the gap); else, while the pool has room
+     * ({@code maxIdle}), a new decoder (opening one costs about a millisecond with the mp4 index),
+     * so that decoders parked at recent positions stay there for the clients that continue from
+     * them (several viewers, one decoder each, even when their requests come one at a time); else
+     * the least recently used one. {@code -Dimgstore.pool.parking=false}: the old choice (the most recently
+     * returned decoder before the position, else the most recently returned one), for benchmarks.
      */
-    private Pooled borrow(int chunk, int position) {
+    private Pooled borrow(int chunk, int position, boolean forRead) {
         synchronized (this) {
             if (closed) {
                 throw new ImgStoreException("store is closed");
             }
-            Pooled best = null;
-            for (Pooled p : idle) {
-                if (p.chunk() != chunk) {
-                    continue;
-                }
-                int last = p.reader().lastIndex();
-                int bestLast = best == null ? Integer.MIN_VALUE : best.reader().lastIndex();
-                boolean before = last < position;
-                boolean bestBefore = best != null && bestLast < position;
-                if (best == null || (before && (!bestBefore || last > bestLast))) {
-                    best = p;
-                }
-            }
+            Pooled best = !forRead || "false".equals(System.getProperty(PARKING_PROPERTY)) ? oldChoice(chunk, position)
+                    : parkedFor(chunk, position);
             if (best != null) {
                 idle.remove(best);
                 return best;
@@ -128,6 +123,56 @@ public final class VideoFrameSource implements FrameSource {
             throw new CorruptStoreException("chunk file missing: " + file.getFileName());
         }
         return new Pooled(chunk, VideoChunkReader.open(file, color));
+    }
+
+    /** {@code -Dimgstore.pool.parking=false}: the old choice of decoder (kept for the benchmark comparison). */
+    public static final String PARKING_PROPERTY = "imgstore.pool.parking";
+
+    private Pooled parkedFor(int chunk, int position) {
+        Pooled best = null;
+        int bestGap = Integer.MAX_VALUE;
+        Pooled lru = null;
+        Pooled unpositioned = null;
+        for (Pooled p : idle) {
+            if (p.chunk() != chunk) {
+                continue;
+            }
+            lru = p; // idle is most recently returned first
+            if (p.reader().lastIndex() < 0) {
+                unpositioned = p;
+            }
+            int gap = p.reader().framesToContinueTo(position);
+            if (gap >= 0 && gap < bestGap) {
+                best = p;
+                bestGap = gap;
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        if (unpositioned != null) {
+            return unpositioned;
+        }
+        // Room in the pool (all chunks): a new decoder keeps the parked ones where they are. When
+        // the pool is full a new one would only push out another, so the least recently used goes.
+        return idle.size() < maxIdle || lru == null ? null : lru;
+    }
+
+    private Pooled oldChoice(int chunk, int position) {
+        Pooled best = null;
+        for (Pooled p : idle) {
+            if (p.chunk() != chunk) {
+                continue;
+            }
+            int last = p.reader().lastIndex();
+            int bestLast = best == null ? Integer.MIN_VALUE : best.reader().lastIndex();
+            boolean before = last < position;
+            boolean bestBefore = best != null && bestLast < position;
+            if (best == null || (before && (!bestBefore || last > bestLast))) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     private void giveBack(Pooled p, boolean healthy) {
@@ -158,7 +203,7 @@ public final class VideoFrameSource implements FrameSource {
     public int visibleFrames(int chunk) {
         Pooled p;
         try {
-            p = borrow(chunk, 0);
+            p = borrow(chunk, 0, false);
         } catch (io.imgstore.format.FileOutsideRootException e) {
             throw e;
         } catch (ImgStoreException e) {

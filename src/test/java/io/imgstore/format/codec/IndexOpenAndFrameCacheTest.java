@@ -1,0 +1,165 @@
+package io.imgstore.format.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgstore.format.Image;
+import io.imgstore.format.StoreFormat;
+import io.imgstore.testing.Barcode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The frame table from the container index equals the one from demuxing every packet, and reads
+ * served from {@link DecodedFrameCache} are the exact frames (barcodes), in shuffled and
+ * backwards order on a long group of pictures.
+ */
+class IndexOpenAndFrameCacheTest {
+
+    static final int FRAMES = 120;
+    static final int HEIGHT = 96;
+    static final int WIDTH = 160;
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void restore() {
+        System.clearProperty(VideoChunkReader.INDEX_OPEN_PROPERTY);
+        DecodedFrameCache.shared().setCapacity(DecodedFrameCache.DEFAULT_CAPACITY);
+        DecodedFrameCache.shared().clear();
+    }
+
+    @ParameterizedTest(name = "{0} fragmented={1}")
+    @CsvSource({"avc1/mp4,false", "avc1/mp4,true", "h264/mkv,false", "mjpeg/avi,false"})
+    void indexTableEqualsDemuxedTable(String formatName, boolean fragmented) {
+        StoreFormat format = StoreFormat.of(formatName);
+        VideoEncoderSettings s = VideoEncoderSettings.defaults(format).withKeyframeInterval(7).withFragmented(fragmented);
+        Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, format, false, FRAMES, HEIGHT, WIDTH, s, 0);
+        FrameTable scanned;
+        System.setProperty(VideoChunkReader.INDEX_OPEN_PROPERTY, "false");
+        try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+            assertFalse(r.tableFromIndex());
+            scanned = r.frameTable();
+        }
+        System.clearProperty(VideoChunkReader.INDEX_OPEN_PROPERTY);
+        try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+            assertEquals(format.equals(StoreFormat.AVC1_MP4), r.tableFromIndex(), "index used");
+            FrameTable t = r.frameTable();
+            assertEquals(scanned.size(), t.size());
+            for (int i = 0; i < t.size(); i++) {
+                assertEquals(scanned.pts(i), t.pts(i), "pts of " + i);
+                assertEquals(scanned.isKeyframe(i), t.isKeyframe(i), "keyframe flag of " + i);
+            }
+            List<Integer> order = shuffled(FRAMES);
+            for (int idx : order) {
+                assertEquals(idx, Barcode.decodeStrict(r.read(idx)), "frame " + idx);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "color={0} fragmented={1}")
+    @CsvSource({"false,false", "true,true"})
+    void cachedFramesAreExactOnALongGop(boolean color, boolean fragmented) throws Exception {
+        DecodedFrameCache cache = DecodedFrameCache.shared();
+        cache.clear();
+        VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(60).withFragmented(fragmented);
+        Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, color, FRAMES, HEIGHT, WIDTH, s, 0);
+        try (VideoChunkReader r = VideoChunkReader.open(file, color)) {
+            // backwards: every read after the first of a group of pictures comes from the cache
+            for (int idx = FRAMES - 1; idx >= 0; idx--) {
+                Image img = r.read(idx);
+                assertEquals(idx, Barcode.decodeStrict(img), "frame " + idx);
+                img.data()[0] ^= 0x55; // callers own their copy: must not change the cached frame
+            }
+            assertTrue(cache.hits() > FRAMES / 2, "cache hits " + cache.hits());
+            for (int pass = 0; pass < 2; pass++) {
+                for (int idx : shuffled(FRAMES)) {
+                    assertEquals(idx, Barcode.decodeStrict(r.read(idx)), "frame " + idx);
+                }
+            }
+            // readNext follows the last frame returned, also after a cache hit
+            r.read(30);
+            r.read(FRAMES - 1);
+            r.read(29);
+            assertEquals(30, Barcode.decodeStrict(r.readNext()));
+        }
+        // another file at the same path is another file for the cache
+        Files.delete(file);
+        Path again = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, color, FRAMES, HEIGHT, WIDTH, s,
+                500);
+        assertEquals(file, again);
+        try (VideoChunkReader r = VideoChunkReader.open(again, color)) {
+            for (int idx : shuffled(FRAMES)) {
+                assertEquals(500 + idx, Barcode.decodeStrict(r.read(idx)), "frame " + idx);
+            }
+        }
+    }
+
+    /** Viewers playing forward and a random reader, interleaved on one pool: every frame exact. */
+    @ParameterizedTest(name = "parking={0}")
+    @CsvSource({"true", "false"})
+    void parkedDecodersServeExactFrames(boolean parking) throws Exception {
+        DecodedFrameCache.shared().setCapacity(0);
+        if (!parking) {
+            System.setProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY, "false");
+        }
+        try {
+            VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(40).withFragmented(true);
+            Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, true, FRAMES, HEIGHT, WIDTH, s,
+                    0);
+            Path chunk = io.imgstore.format.internal.VideoFrameSource.chunkPath(tmp, 0, ".mp4");
+            Files.move(file, chunk);
+            Random rnd = new Random(3);
+            try (var src = new io.imgstore.format.internal.VideoFrameSource(tmp, ".mp4", true, 3)) {
+                int[] viewer = {5, 45, 81};
+                for (int step = 0; step < 35; step++) {
+                    for (int v = 0; v < viewer.length; v++) {
+                        int idx = viewer[v]++;
+                        assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "viewer frame " + idx);
+                    }
+                    int idx = rnd.nextInt(FRAMES);
+                    assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "random frame " + idx);
+                }
+                assertTrue(src.idleDecoders() <= 3, "idle decoders " + src.idleDecoders());
+            }
+        } finally {
+            System.clearProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY);
+        }
+    }
+
+    @Test
+    void disabledCacheKeepsNothing() {
+        DecodedFrameCache cache = DecodedFrameCache.shared();
+        cache.setCapacity(0);
+        cache.clear();
+        VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(60);
+        Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, false, FRAMES, HEIGHT, WIDTH, s, 0);
+        try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+            for (int idx = FRAMES - 1; idx >= FRAMES - 20; idx--) {
+                assertEquals(idx, Barcode.decodeStrict(r.read(idx)));
+            }
+        }
+        assertEquals(0, cache.bytes());
+        assertEquals(0, cache.hits());
+    }
+
+    private static List<Integer> shuffled(int n) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(7));
+        return order;
+    }
+}
