@@ -74,7 +74,7 @@ public final class VideoFrameSource implements FrameSource {
                     held = null;
                 }
                 if (held == null) {
-                    held = borrow(chunk, position);
+                    held = borrow(chunk, position, true);
                 }
                 try {
                     return held.reader().read(position);
