@@ -44,6 +44,7 @@ export function normalize(s, summary = null) {
 }
 
 const SUMMARY_CONCURRENCY = 2;
+const LIVE_REFRESH_MS = 2000;
 
 /** Folder tree: {folders: Map<name, node>, stores: []}. */
 function buildTree(entries) {
@@ -86,6 +87,8 @@ export class StoreList {
     this.observer = new IntersectionObserver((seen) => this.onVisible(seen), { root: document.querySelector('.table-wrap'), rootMargin: '200px' });
     this.filter.addEventListener('input', () => this.render());
     document.getElementById('refresh-list').addEventListener('click', () => this.load());
+    // live stores grow: their rows' summaries are fetched again while the list is shown
+    setInterval(() => this.refreshLive(), LIVE_REFRESH_MS);
   }
 
   async load() {
@@ -163,6 +166,18 @@ export class StoreList {
     if (!this.summaries.has(id)) return;
     this.summaries.set(id, sum);
     this.fillRow(id);
+  }
+
+  refreshLive() {
+    if (document.getElementById('list-view').hidden) return;
+    for (const e of this.entries) {
+      const sum = this.summaries.get(e.id);
+      if (!e.live || !sum || sum.error || this.wanted.includes(e.id)) continue;
+      if (!this.tbody.querySelector(`tr.store[data-id="${CSS.escape(e.id)}"]`)) continue;
+      this.summaries.delete(e.id);
+      this.wanted.push(e.id);
+    }
+    this.pumpSummaries();
   }
 
   fillRow(id) {
