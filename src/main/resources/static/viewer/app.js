@@ -257,6 +257,15 @@ class App {
           this.frames.markStale();
           this.plot.markStale();
         }
+        if (f.index != null && f.index + 1 > (store.frame_count || 0)) {
+          // newer than the summary: its last frame number and time too (the count follows in onCount)
+          if (f.number != null) store.frame_max = Math.max(store.frame_max ?? f.number, f.number);
+          if (f.time != null) {
+            store.frame_time_max = Math.max(store.frame_time_max ?? f.time, f.time);
+            if (store.frame_time_min == null) store.frame_time_min = f.time;
+          }
+          if (store.frame_min == null && f.number != null) store.frame_min = f.number;
+        }
         this.player.showLive(f);
       },
       onState: (state) => {
