@@ -119,7 +119,7 @@ class ViewerBrowserTest {
     void listShowsEveryStoreNestedByFolderWithFrameCountsAndFilter() throws IOException {
         Browser b = browser();
         b.open("/");
-        b.await("five store rows", () -> b.findAll("#store-table tr.store").size() == 5);
+        b.await("six store rows", () -> b.findAll("#store-table tr.store").size() == 6);
         List<String> folders = b.findAll("#store-table tr.folder").stream().map(e -> e.getDomAttribute("data-folder")).toList();
         assertThat(folders).contains("lab", "lab/rig1", "lab/rig2", "video");
         // frame counts and durations come from each store's summary, fetched for visible rows
@@ -132,10 +132,10 @@ class ViewerBrowserTest {
 
         b.find("#filter").sendKeys("colour");
         b.await("filtered to one store", () -> b.findAll("#store-table tr.store").size() == 1);
-        assertThat(b.find("#list-count").getText()).isEqualTo("1 of 5 stores");
+        assertThat(b.find("#list-count").getText()).isEqualTo("1 of 6 stores");
         b.screenshot("02-store-list-filtered");
         b.find("#filter").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-        b.await("filter cleared", () -> b.findAll("#store-table tr.store").size() == 5);
+        b.await("filter cleared", () -> b.findAll("#store-table tr.store").size() == 6);
     }
 
     // ---------------------------------------------------------------- open, scrub, jump
@@ -513,6 +513,11 @@ class ViewerBrowserTest {
         b.find("body").sendKeys(Keys.ARROW_RIGHT);
         b.awaitIndex(1);
         b.await("next frame readable", () -> b.decodeShownFrame() == Barcode.expected(ViewerStores.dimNumber(1)));
+        // colour: npy holds BGR, the canvas RGB (decodeShownFrame checks that R carries the inverse)
+        b.open("/?store=" + id(ViewerStores.DIM16_BGR));
+        b.awaitIndex(0);
+        b.await("colour barcode readable on open", () -> b.decodeShownFrame() == expected);
+        b.screenshot("22b-dim16-bgr-auto");
     }
 
     @Test

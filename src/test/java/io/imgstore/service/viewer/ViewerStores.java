@@ -33,6 +33,8 @@ final class ViewerStores {
     static final String DIM16 = "lab/rig3/dim16_npy";
     static final int DIM16_FRAMES = 10;
     static final int DIM16_BRIGHT = 4095;
+    /** lab/rig3/dim16_bgr_npy: 3 dim uint16 BGR frames (0 and 4095), numbers 4660.. */
+    static final String DIM16_BGR = "lab/rig3/dim16_bgr_npy";
     /** lab/rig3/dim8_npy: 5 dim uint8 gray frames (0 and 60), numbers 4660.. */
     static final String DIM8 = "lab/rig3/dim8_npy";
     static final int DIM8_BRIGHT = 60;
@@ -74,12 +76,18 @@ final class ViewerStores {
         try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM16),
                 StoreSpec.of(StoreFormat.NPY, H, W).withPixelType(PixelType.UINT16).withChunksize(10))) {
             for (int i = 0; i < DIM16_FRAMES; i++) {
-                w.addImage(dimFrame(dimNumber(i), PixelType.UINT16, DIM16_BRIGHT), dimNumber(i), time(i));
+                w.addImage(dimFrame(dimNumber(i), 1, PixelType.UINT16, DIM16_BRIGHT), dimNumber(i), time(i));
+            }
+        }
+        try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM16_BGR),
+                StoreSpec.of(StoreFormat.NPY, H, W, 3).withPixelType(PixelType.UINT16).withChunksize(10))) {
+            for (int i = 0; i < 3; i++) {
+                w.addImage(dimFrame(dimNumber(i), 3, PixelType.UINT16, DIM16_BRIGHT), dimNumber(i), time(i));
             }
         }
         try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM8), StoreSpec.of(StoreFormat.NPY, H, W).withChunksize(10))) {
             for (int i = 0; i < 5; i++) {
-                w.addImage(dimFrame(dimNumber(i), PixelType.UINT8, DIM8_BRIGHT), dimNumber(i), time(i));
+                w.addImage(dimFrame(dimNumber(i), 1, PixelType.UINT8, DIM8_BRIGHT), dimNumber(i), time(i));
             }
         }
         try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(VIDEO),
@@ -91,11 +99,13 @@ final class ViewerStores {
     }
 
     /** The barcode of {@code number} with bright = {@code bright} (a dim recording). */
-    static Image dimFrame(long number, PixelType type, int bright) {
-        Image img = Barcode.draw(number, H, W, 1, type);
+    static Image dimFrame(long number, int channels, PixelType type, int bright) {
+        Image img = Barcode.draw(number, H, W, channels, type);
         for (int y = 0; y < H; y++) {
             for (int x = 0; x < W; x++) {
-                img.setSample(y, x, 0, img.sample(y, x, 0) > 0 ? bright : 0);
+                for (int c = 0; c < channels; c++) {
+                    img.setSample(y, x, c, img.sample(y, x, c) > 0 ? bright : 0);
+                }
             }
         }
         return img;
