@@ -37,10 +37,12 @@ export function parseNpy(buffer) {
     throw new Error(`unsupported npy dtype ${code}`);
   }
   const [height, width, channels = 1] = shape;
+  if (shape.length < 2 || shape.length > 3 || (channels !== 1 && channels !== 3)) throw new Error(`unsupported frame shape (${shape})`);
+  if (data.length < height * width * channels) throw new Error('truncated npy frame');
   return { shape, dtype, data, height, width, channels };
 }
 
-/** The 0.5 % and 99.5 % percentiles of an array of samples (every `step`-th of `stride` ignored: alpha). */
+/** The 0.5 % and 99.5 % percentiles of an array of samples (every 4th ignored with skipAlpha: RGBA). */
 function percentiles(values, maxValue, skipAlpha) {
   const hist = new Uint32Array(maxValue + 1);
   let n = 0;

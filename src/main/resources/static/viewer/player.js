@@ -350,6 +350,10 @@ export class Player {
         if (!this.identity) this.paint(this.baseOfShown0());
       }
     } catch (e) {
+      if (frame.raw) { // not a frame this viewer can draw (odd shape): say so, do not retry
+        showError('frame', `Cannot show this frame: ${e.message}`);
+        return;
+      }
       // bitmap closed under us (evicted): fetch again
       if (frame.index != null) this.seek(frame.index);
       return;

@@ -218,7 +218,7 @@ export class StoreList {
       onkeydown: (ev) => { if (ev.key === 'Enter') this.onOpen(e.id); },
     },
     h('td', { class: 'thumb' }, h('span', { class: 'thumb-box' }, this.thumbs.has(e.id)
-      ? h('img', { src: this.thumbs.get(e.id), alt: `first frame of ${name}`, width: null }) : null)),
+      ? h('img', { src: this.thumbs.get(e.id), alt: `first frame of ${name}` }) : null)),
     h('td', { class: 'name', style: `padding-left:${10 + depth * 18 + 14}px` },
       h('a', { href: `/?store=${encodeURIComponent(e.id)}`, onclick: (ev) => { ev.preventDefault(); } }, name),
       e.live ? h('span', { class: 'badge live', title: 'being recorded' }, 'LIVE') : null,
