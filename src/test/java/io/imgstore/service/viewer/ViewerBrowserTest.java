@@ -543,6 +543,22 @@ class ViewerBrowserTest {
         b.screenshot("23-dim8-auto");
     }
 
+    @Test
+    @Order(14)
+    void aLiveStoresRowInTheListKeepsItsFrameCountCurrent() throws Exception {
+        Browser b = browser();
+        String path = "live/cam3";
+        String id = createLiveStore(path);
+        pushFrames(id, 0, 1);
+        b.open("/");
+        String frames = "tr.store[data-path='" + path + "'] td.frames";
+        b.await("one frame listed", () -> b.find(frames).getText().equals("1"));
+        pushFrames(id, 1, 4);
+        b.await("the row follows the recording", () -> b.find(frames).getText().equals("5"));
+        b.await("and shows a preview", () -> !b.findAll("tr.store[data-path='" + path + "'] td.thumb img").isEmpty());
+        close(id);
+    }
+
     private static int maxPixel(Browser b) {
         return ((Number) b.js("""
                 const c = document.getElementById('frame');
