@@ -1,4 +1,5 @@
 import { authHeaders } from './auth.js';
+import { parseNpy } from './display-range.js';
 
 // The service's HTTP API, as the viewer uses it. Every failure becomes an ApiError carrying the
 // HTTP status and the RFC 9457 problem's title/detail, so the page can say what went wrong.
@@ -121,7 +122,19 @@ function num(h, name) {
  * {bitmap, number, index, time, width, height, format}.
  */
 export async function fetchFrame(id, by, key, opts = {}, signal) {
-  const res = await request(frameUrl(id, by, key, opts), { signal, headers: { Accept: 'image/*' } });
+  const npy = opts.format === 'npy';
+  const res = await request(frameUrl(id, by, key, opts), { signal, headers: { Accept: npy ? '*/*' : 'image/*' } });
+  const meta = {
+    number: num(res.headers, 'x-frame-number'),
+    index: num(res.headers, 'x-frame-index'),
+    time: num(res.headers, 'x-frame-time'),
+  };
+  if (npy) {
+    // raw pixels (all 16 bits): drawn through the display range; the stub bitmap keeps the cache simple
+    const raw = parseNpy(await res.arrayBuffer());
+    const bitmap = { width: raw.width, height: raw.height, close() {} };
+    return { bitmap, raw, ...meta, width: raw.width, height: raw.height, format: 'npy' };
+  }
   const blob = await res.blob();
   const bitmap = await createImageBitmap(blob);
   return {
@@ -133,6 +146,12 @@ export async function fetchFrame(id, by, key, opts = {}, signal) {
     height: bitmap.height,
     format: opts.format || 'png',
   };
+}
+
+/** A thumbnail (or any small image) as an object URL; revoke it when done. */
+export async function fetchImageUrl(url) {
+  const res = await request(url, { headers: { Accept: 'image/*' } });
+  return URL.createObjectURL(await res.blob());
 }
 
 /** Decodes a pushed frame (a Blob of JPEG/PNG bytes) with the number/time that came with it. */

@@ -51,6 +51,15 @@ class App {
     $('goto-time').addEventListener('submit', (e) => { e.preventDefault(); this.gotoTime($('goto-time-input').value); });
     $('btn-live').addEventListener('click', () => this.setFollow(!this.player.follow));
     this.player.onFrame((f, ev) => this.frameShown(f, ev));
+    // one frame count for the status bar, the info panel and the list: the store's latest summary,
+    // raised by live frames that are newer than it
+    this.player.onCount = (n) => {
+      const store = this.store;
+      if (!store || !(n > (store.frame_count || 0))) return;
+      store.frame_count = n;
+      this.info.update(store);
+      this.list.noteSummary(store.id, store);
+    };
   }
 
   async start() {
@@ -198,17 +207,22 @@ class App {
     }
     if (store !== this.store) return;
     clearError('store');
-    const grew = s.frame_count !== store.frame_count;
+    // live frames may have told us of more frames than this summary knew when it was made
+    const count = Math.max(s.frame_count || 0, store.live && isLive(s) ? this.player.count : 0);
+    const grew = count !== store.frame_count;
     const wasLive = store.live;
-    Object.assign(store, s, { live: isLive(s), zone: store.zone });
+    Object.assign(store, s, { frame_count: count, live: isLive(s), zone: store.zone });
     if (grew) {
-      this.player.setCount(s.frame_count || 0);
+      this.player.setCount(count);
       this.frames.markStale();
       this.plot.markStale();
       if (this.tab === 'frames' || this.tab === 'extra') this.selectTab(this.tab);
       if (!this.player.shown && s.frame_count > 0 && !this.player.follow) this.player.seek(0);
     }
-    if (grew || wasLive !== store.live) this.info.update(store);
+    if (grew || wasLive !== store.live) {
+      this.info.update(store);
+      this.list.noteSummary(store.id, store);
+    }
     if (wasLive !== store.live) {
       this.updateLive();
       if (!store.live) {
@@ -242,6 +256,15 @@ class App {
         if (f.index != null && f.index + 1 > this.player.count) {
           this.frames.markStale();
           this.plot.markStale();
+        }
+        if (f.index != null && f.index + 1 > (store.frame_count || 0)) {
+          // newer than the summary: its last frame number and time too (the count follows in onCount)
+          if (f.number != null) store.frame_max = Math.max(store.frame_max ?? f.number, f.number);
+          if (f.time != null) {
+            store.frame_time_max = Math.max(store.frame_time_max ?? f.time, f.time);
+            if (store.frame_time_min == null) store.frame_time_min = f.time;
+          }
+          if (store.frame_min == null && f.number != null) store.frame_min = f.number;
         }
         this.player.showLive(f);
       },

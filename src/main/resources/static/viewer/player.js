@@ -7,12 +7,17 @@ import { fetchFrame } from './api.js';
 import { formatFrameTime } from './timefmt.js';
 import { formatCount, clamp } from './format.js';
 import { showError, clearError } from './errors.js';
+import { autoRangeRaw, autoRangeImage, renderRaw, renderImage } from './display-range.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const isAbort = (e) => e && e.name === 'AbortError';
 
-/** Exact pixels when still; lighter JPEG (at most screen-sized) while playing or dragging the slider. */
+/**
+ * Exact pixels when still (PNG; raw npy for 16-bit stores); lighter JPEG (at most screen-sized)
+ * while playing or dragging the slider.
+ */
 const STILL = {};
+const RAW = { format: 'npy' };
 const READ_AHEAD = 16;
 const MAX_BUSY_RETRIES = 8;
 
@@ -42,6 +47,19 @@ export class Player {
     this.playing = false;
     this.playGen = 0;
     this.follow = false; // live: show the newest frame as it arrives
+    this.onCount = () => {};
+    // display range: [min, max] -> [0, 255]; 0..255 on 8-bit stores is the identity
+    this.range = {
+      min: document.getElementById('range-min'),
+      max: document.getElementById('range-max'),
+      auto: document.getElementById('btn-auto'),
+      reset: document.getElementById('btn-range-reset'),
+    };
+    this.deep = false; // 16-bit store
+    this.lo = 0;
+    this.hi = 255;
+    this.needsAuto = false;
+    this.base = null; // what the shown frame is drawn from: {raw} | {image} (unmapped pixels)
     this.wire();
   }
 
@@ -56,6 +74,11 @@ export class Player {
     document.getElementById('btn-prev').addEventListener('click', () => this.step(-1));
     document.getElementById('btn-next').addEventListener('click', () => this.step(1));
     this.speedSel.addEventListener('change', () => { this.speedSel.blur(); });
+    const typed = () => this.setRange(Number(this.range.min.value), Number(this.range.max.value));
+    this.range.min.addEventListener('change', typed);
+    this.range.max.addEventListener('change', typed);
+    this.range.auto.addEventListener('click', () => this.autoRange());
+    this.range.reset.addEventListener('click', () => this.setRange(0, this.maxValue));
     // clicked buttons do not keep the focus, so that Space keeps meaning play/pause
     for (const b of document.querySelectorAll('.controls button, .tabs button')) {
       b.addEventListener('mousedown', (e) => e.preventDefault());
@@ -84,6 +107,74 @@ export class Player {
 
   get speed() { return Number(this.speedSel.value); }
 
+  /** What a still frame is fetched as: raw npy for 16-bit stores (all bits), else PNG. */
+  get still() { return this.deep ? RAW : STILL; }
+
+  get maxValue() { return this.deep ? 65535 : 255; }
+
+  // ---- display range ----
+
+  get identity() { return !this.deep && this.lo === 0 && this.hi === 255; }
+
+  /** Sets the display range (clamped, min < max) and redraws the shown frame. */
+  setRange(min, max) {
+    const top = this.maxValue;
+    let lo = Number.isFinite(min) ? clamp(Math.round(min), 0, top - 1) : 0;
+    let hi = Number.isFinite(max) ? clamp(Math.round(max), 1, top) : top;
+    if (hi <= lo) { if (lo < top) hi = lo + 1; else lo = hi - 1; }
+    this.lo = lo;
+    this.hi = hi;
+    this.needsAuto = false;
+    this.renderRangeInputs();
+    this.redraw();
+  }
+
+  /** Auto contrast: 0.5 % / 99.5 % percentiles of the shown frame. */
+  autoRange() {
+    const base = this.baseOfShown();
+    if (!base) { this.needsAuto = true; return; }
+    let r;
+    if (base.raw) r = autoRangeRaw(base.raw);
+    else {
+      r = autoRangeImage(base.image);
+      if (this.deep) r = { min: r.min * 257, max: r.max * 257 }; // a JPEG/PNG preview carries the high byte
+    }
+    this.setRange(r.min, r.max);
+  }
+
+  renderRangeInputs() {
+    for (const el of [this.range.min, this.range.max]) el.max = String(this.maxValue);
+    this.range.min.value = String(this.lo);
+    this.range.max.value = String(this.hi);
+    this.range.min.closest('.range').dataset.range = `${this.lo}-${this.hi}`;
+  }
+
+  /** The unmapped pixels of the shown frame (read from the canvas while the range is the identity). */
+  baseOfShown() {
+    if (!this.shown) return null;
+    if (!this.base) this.base = { image: this.ctx.getImageData(0, 0, this.canvas.width, this.canvas.height) };
+    return this.base;
+  }
+
+  redraw() {
+    if (!this.shown) return;
+    const base = this.baseOfShown();
+    this.paint(base);
+  }
+
+  /** Draws `base` through the display range. */
+  paint(base) {
+    if (base.raw) {
+      this.ctx.putImageData(renderRaw(base.raw, this.lo, this.hi), 0, 0);
+    } else if (this.identity) {
+      this.ctx.putImageData(base.image, 0, 0);
+    } else {
+      // 16-bit stores' JPEG previews hold the high byte
+      const k = this.deep ? 257 : 1;
+      this.ctx.putImageData(renderImage(base.image, this.lo / k, this.hi / k), 0, 0);
+    }
+  }
+
   /**
    * What to fetch while frames move: JPEG, and for frames much larger than the stage a
    * server-side thumbnail (width in steps of 64 px so that read-ahead hits the cache).
@@ -100,6 +191,11 @@ export class Player {
     this.close();
     this.store = store;
     this.source = new FrameSource(store.id);
+    this.deep = store.imgdtype === 'uint16';
+    this.lo = 0;
+    this.hi = this.maxValue;
+    this.needsAuto = this.deep; // 16-bit: auto contrast on the first frame
+    this.renderRangeInputs();
     this.setCount(store.frame_count || 0);
     this.setMessage(store.frame_count ? null : 'This store has no frames yet.');
   }
@@ -111,6 +207,7 @@ export class Player {
     this.source = null;
     this.store = null;
     this.shown = null;
+    this.base = null;
     this.count = 0;
     this.follow = false;
     this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
@@ -123,6 +220,7 @@ export class Player {
     this.slider.max = String(Math.max(0, n - 1));
     this.slider.disabled = n <= 1;
     if (this.shown) this.renderStatus(this.shown);
+    this.onCount(n);
   }
 
   setMessage(text, { error = false } = {}) {
@@ -152,6 +250,7 @@ export class Player {
   /** Shows the frame at `index`; resolves when drawn (or superseded). */
   async seek(index, opts = STILL) {
     if (!this.source || !this.count) return;
+    if (opts === STILL) opts = this.still;
     index = clamp(Math.round(index), 0, this.count - 1);
     const seq = ++this.seq;
     this.slider.value = String(index);
@@ -173,7 +272,7 @@ export class Player {
     const seq = ++this.seq;
     const store = this.store;
     const what = { number: `frame number ${key}`, time: `frame at time ${key}`, latest: 'frame yet' }[by];
-    const frame = await this.fetchRetrying(seq, () => fetchFrame(store.id, by, key, STILL), what);
+    const frame = await this.fetchRetrying(seq, () => fetchFrame(store.id, by, key, this.still), what);
     if (!frame) return;
     if (seq < this.seq || this.store !== store) { frame.bitmap.close(); return; }
     if (frame.index != null && frame.index >= this.count) this.setCount(frame.index + 1);
@@ -224,7 +323,7 @@ export class Player {
   readAround(index) {
     if (this.playing || !this.source) return;
     const want = [index + 1, index + 2, index + 3, index - 1].filter((i) => i >= 0 && i < this.count);
-    this.source.prefetch(want, STILL);
+    this.source.prefetch(want, this.still);
   }
 
   display(frame, seq) {
@@ -235,8 +334,26 @@ export class Player {
         this.canvas.width = bitmap.width;
         this.canvas.height = bitmap.height;
       }
-      this.ctx.drawImage(bitmap, 0, 0);
+      if (frame.raw) {
+        if (this.needsAuto) {
+          const r = autoRangeRaw(frame.raw);
+          this.needsAuto = false;
+          this.lo = r.min;
+          this.hi = r.max;
+          this.renderRangeInputs();
+        }
+        this.base = { raw: frame.raw };
+        this.paint(this.base);
+      } else {
+        this.ctx.drawImage(bitmap, 0, 0);
+        this.base = null;
+        if (!this.identity) this.paint(this.baseOfShown0());
+      }
     } catch (e) {
+      if (frame.raw) { // not a frame this viewer can draw (odd shape): say so, do not retry
+        showError('frame', `Cannot show this frame: ${e.message}`);
+        return;
+      }
       // bitmap closed under us (evicted): fetch again
       if (frame.index != null) this.seek(frame.index);
       return;
@@ -255,6 +372,12 @@ export class Player {
     }
     this.renderStatus(shown);
     for (const fn of this.listeners) fn(shown, {});
+  }
+
+  /** The unmapped pixels just drawn on the canvas. */
+  baseOfShown0() {
+    this.base = { image: this.ctx.getImageData(0, 0, this.canvas.width, this.canvas.height) };
+    return this.base;
   }
 
   renderStatus(f) {
@@ -291,8 +414,8 @@ export class Player {
     this.playBtn.textContent = '▶ Play';
     this.playBtn.classList.remove('playing');
     // the frame left on screen is shown exactly
-    if (this.shown && this.shown.format !== 'png' && this.shown.index != null && !this.follow) {
-      this.seek(this.shown.index, STILL);
+    if (this.shown && this.shown.format !== (this.still.format || 'png') && this.shown.index != null && !this.follow) {
+      this.seek(this.shown.index, this.still);
     }
   }
 

@@ -1,6 +1,6 @@
 // The list of stores under the root, nested by folder, with a text filter.
 
-import { listStores, getStore } from './api.js';
+import { listStores, getStore, frameUrl, fetchImageUrl } from './api.js';
 import { h, clear, formatCount, formatDuration, formatShape } from './format.js';
 import { formatDate, resolveZone } from './timefmt.js';
 import { showError, clearError } from './errors.js';
@@ -44,6 +44,7 @@ export function normalize(s, summary = null) {
 }
 
 const SUMMARY_CONCURRENCY = 2;
+const LIVE_REFRESH_MS = 2000;
 
 /** Folder tree: {folders: Map<name, node>, stores: []}. */
 function buildTree(entries) {
@@ -80,11 +81,14 @@ export class StoreList {
     this.items = [];
     this.entries = [];
     this.summaries = new Map(); // id -> summary | {error}
+    this.thumbs = new Map(); // id -> object URL of a small preview of the first frame
     this.wanted = [];
     this.fetching = 0;
     this.observer = new IntersectionObserver((seen) => this.onVisible(seen), { root: document.querySelector('.table-wrap'), rootMargin: '200px' });
     this.filter.addEventListener('input', () => this.render());
     document.getElementById('refresh-list').addEventListener('click', () => this.load());
+    // live stores grow: their rows' summaries are fetched again while the list is shown
+    setInterval(() => this.refreshLive(), LIVE_REFRESH_MS);
   }
 
   async load() {
@@ -92,6 +96,8 @@ export class StoreList {
     try {
       this.items = await listStores();
       this.summaries.clear();
+      for (const url of this.thumbs.values()) URL.revokeObjectURL(url);
+      this.thumbs.clear();
       this.entries = this.items.map((s) => normalize(s));
       clearError('list');
     } catch (err) {
@@ -136,9 +142,42 @@ export class StoreList {
       if (this.summaries.has(id)) continue;
       this.fetching++;
       this.summaries.set(id, null);
+      // the summary, then (in the same slot: at most SUMMARY_CONCURRENCY requests in flight) a thumbnail
       getStore(id).then((sum) => this.summaries.set(id, sum), (err) => this.summaries.set(id, { error: err }))
-        .finally(() => { this.fetching--; this.fillRow(id); this.pumpSummaries(); });
+        .then(() => { this.fillRow(id); return this.loadThumb(id); })
+        .finally(() => { this.fetching--; this.pumpSummaries(); });
     }
+  }
+
+  /** A preview of the first frame (none for empty or unreadable stores); failures leave the box empty. */
+  async loadThumb(id) {
+    const sum = this.summaries.get(id);
+    if (!sum || sum.error || !(sum.frame_count > 0) || this.thumbs.has(id)) return;
+    try {
+      const url = await fetchImageUrl(frameUrl(id, 'index', 0, { format: 'jpeg', height: 40 }));
+      if (this.summaries.get(id) !== sum) { URL.revokeObjectURL(url); return; } // list reloaded meanwhile
+      this.thumbs.set(id, url);
+      this.fillRow(id);
+    } catch (_) { /* no preview */ }
+  }
+
+  /** The latest summary of a store (e.g. a live one the player refreshed): the list row shows the same. */
+  noteSummary(id, sum) {
+    if (!this.summaries.has(id)) return;
+    this.summaries.set(id, sum);
+    this.fillRow(id);
+  }
+
+  refreshLive() {
+    if (document.getElementById('list-view').hidden) return;
+    for (const e of this.entries) {
+      const sum = this.summaries.get(e.id);
+      if (!e.live || !sum || sum.error || this.wanted.includes(e.id)) continue;
+      if (!this.tbody.querySelector(`tr.store[data-id="${CSS.escape(e.id)}"]`)) continue;
+      this.summaries.delete(e.id);
+      this.wanted.push(e.id);
+    }
+    this.pumpSummaries();
   }
 
   fillRow(id) {
@@ -161,7 +200,7 @@ export class StoreList {
       rows.push(h('tr', {
         class: 'folder', dataset: { folder: f.path },
         onclick: () => { if (this.collapsed.has(f.path)) this.collapsed.delete(f.path); else this.collapsed.add(f.path); this.render(); },
-      }, h('td', { colspan: 6, style: `padding-left:${10 + depth * 18}px` },
+      }, h('td', { colspan: 7, style: `padding-left:${10 + depth * 18}px` },
         h('span', { class: 'twisty' }, open ? '▾' : '▸'), `${f.name}/`, h('span', { class: 'muted' }, `  ${n}`))));
       if (open) this.addNode(f, depth + 1, rows, expandAll);
     }
@@ -178,6 +217,8 @@ export class StoreList {
       onclick: () => this.onOpen(e.id),
       onkeydown: (ev) => { if (ev.key === 'Enter') this.onOpen(e.id); },
     },
+    h('td', { class: 'thumb' }, h('span', { class: 'thumb-box' }, this.thumbs.has(e.id)
+      ? h('img', { src: this.thumbs.get(e.id), alt: `first frame of ${name}` }) : null)),
     h('td', { class: 'name', style: `padding-left:${10 + depth * 18 + 14}px` },
       h('a', { href: `/?store=${encodeURIComponent(e.id)}`, onclick: (ev) => { ev.preventDefault(); } }, name),
       e.live ? h('span', { class: 'badge live', title: 'being recorded' }, 'LIVE') : null,

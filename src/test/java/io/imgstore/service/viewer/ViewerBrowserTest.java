@@ -119,7 +119,7 @@ class ViewerBrowserTest {
     void listShowsEveryStoreNestedByFolderWithFrameCountsAndFilter() throws IOException {
         Browser b = browser();
         b.open("/");
-        b.await("three store rows", () -> b.findAll("#store-table tr.store").size() == 3);
+        b.await("six store rows", () -> b.findAll("#store-table tr.store").size() == 6);
         List<String> folders = b.findAll("#store-table tr.folder").stream().map(e -> e.getDomAttribute("data-folder")).toList();
         assertThat(folders).contains("lab", "lab/rig1", "lab/rig2", "video");
         // frame counts and durations come from each store's summary, fetched for visible rows
@@ -132,10 +132,10 @@ class ViewerBrowserTest {
 
         b.find("#filter").sendKeys("colour");
         b.await("filtered to one store", () -> b.findAll("#store-table tr.store").size() == 1);
-        assertThat(b.find("#list-count").getText()).isEqualTo("1 of 3 stores");
+        assertThat(b.find("#list-count").getText()).isEqualTo("1 of 6 stores");
         b.screenshot("02-store-list-filtered");
         b.find("#filter").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-        b.await("filter cleared", () -> b.findAll("#store-table tr.store").size() == 3);
+        b.await("filter cleared", () -> b.findAll("#store-table tr.store").size() == 6);
     }
 
     // ---------------------------------------------------------------- open, scrub, jump
@@ -380,8 +380,10 @@ class ViewerBrowserTest {
         }
         b.find("body").sendKeys(Keys.END); // index 4: not read ahead
         // (the server keeps the deleted store's reader open for a while: its summary still answers, its
-        // frames fail with a 500 naming the missing file; a 404 store-not-found says "gone")
-        b.await("store-gone error", () -> b.errorsText().contains("missing") || b.errorsText().contains("gone"));
+        // frames fail with a 500 naming the missing file; a 404 store-not-found says "gone"; when the registry's
+        // scan noticed the index files change first, the store is reopened empty: "no frames")
+        b.await("store-gone error", () -> b.errorsText().contains("missing") || b.errorsText().contains("gone")
+                || b.errorsText().contains("no frames"));
         b.screenshot("16-error-store-gone");
     }
 
@@ -437,6 +439,10 @@ class ViewerBrowserTest {
             assertThat(seen).as("frames appeared while they were pushed, not only at the end").hasSizeGreaterThan(3);
             assertThat(b.find("#btn-live").getText()).contains("Following");
             assertThat(b.find("#status").getText()).contains("frame " + last);
+            // one frame count everywhere: status bar and info panel (the latest summary, raised by live frames)
+            b.await("status bar and info panel agree on the frame count", () -> b.statusText().contains("/ " + (last + 1))
+                    && infoFrames(b).equals(String.valueOf(last + 1))
+                    && b.find("#tab-info").getText().contains("0 … " + last));
             b.screenshot(shot);
 
             // scrubbing back while recording (frames read through the read API), then following live again
@@ -460,6 +466,114 @@ class ViewerBrowserTest {
                 b.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", scriptId));
             }
         }
+    }
+
+    private static String infoFrames(Browser b) {
+        return (String) b.js("""
+                for (const tr of document.querySelectorAll('#tab-info table.kv tr'))
+                  if (tr.querySelector('th').textContent === 'frames') return tr.querySelector('td').textContent;
+                return '';
+                """);
+    }
+
+    // ---------------------------------------------------------------- thumbnails, display range
+
+    @Test
+    @Order(11)
+    void storeRowsShowAThumbnailOfTheFirstFrame() throws IOException {
+        Browser b = browser();
+        b.open("/");
+        String img = "tr.store[data-path='" + GRAY + "'] td.thumb img";
+        b.await("thumbnail loaded", () -> !b.findAll(img).isEmpty()
+                && ((Number) b.js("const i = document.querySelector(arguments[0]); return i && i.complete ? i.naturalWidth : 0;", img)).intValue() > 0);
+        assertThat(((Number) b.js("return document.querySelector(arguments[0]).naturalHeight;", img)).intValue()).isBetween(1, 40);
+        assertThat(b.find(img).getDomAttribute("alt")).contains("gray_npy");
+        b.screenshot("20-store-list-thumbnails");
+    }
+
+    @Test
+    @Order(12)
+    void aDim16BitStoreIsShownWithAutoContrast() throws IOException {
+        Browser b = browser();
+        b.open("/?store=" + id(ViewerStores.DIM16));
+        b.awaitIndex(0);
+        int expected = Barcode.expected(ViewerStores.dimNumber(0));
+        // 16-bit: fetched raw (npy) and shown with auto contrast from the first frame
+        b.await("barcode readable on open", () -> b.decodeShownFrame() == expected);
+        assertThat(b.find("#range-max").getDomProperty("value")).isEqualTo(String.valueOf(ViewerStores.DIM16_BRIGHT));
+        b.screenshot("21-dim16-auto");
+        // the full 16-bit range: 4095 of 65535 is nearly black
+        b.click("#btn-range-reset");
+        b.await("full range", () -> "65535".equals(b.find("#range-max").getDomProperty("value")));
+        assertThat(b.decodeShownFrame()).isNotEqualTo(expected);
+        b.screenshot("22-dim16-full-range");
+        b.click("#btn-auto");
+        b.await("auto contrast again", () -> b.decodeShownFrame() == expected);
+        // the range is kept while stepping
+        b.find("body").sendKeys(Keys.ARROW_RIGHT);
+        b.awaitIndex(1);
+        b.await("next frame readable", () -> b.decodeShownFrame() == Barcode.expected(ViewerStores.dimNumber(1)));
+        // colour: npy holds BGR, the canvas RGB (decodeShownFrame checks that R carries the inverse)
+        b.open("/?store=" + id(ViewerStores.DIM16_BGR));
+        b.awaitIndex(0);
+        b.await("colour barcode readable on open", () -> b.decodeShownFrame() == expected);
+        b.screenshot("22b-dim16-bgr-auto");
+    }
+
+    @Test
+    @Order(13)
+    void minAndMaxMapEightBitPixels() throws IOException {
+        Browser b = browser();
+        b.open("/?store=" + id(ViewerStores.DIM8));
+        b.awaitIndex(0);
+        int expected = Barcode.expected(ViewerStores.dimNumber(0));
+        // identity range: the pixels as stored (60 is below the decoder's threshold)
+        assertThat(b.decodeShownFrame()).isNotEqualTo(expected);
+        assertThat(maxPixel(b)).isEqualTo(ViewerStores.DIM8_BRIGHT);
+        setRange(b, 0, 120);
+        b.await("60 of 0..120 shown as 128", () -> maxPixel(b) == 128);
+        setRange(b, 0, 60);
+        b.await("60 of 0..60 shown as 255", () -> maxPixel(b) == 255);
+        assertEquals(expected, b.decodeShownFrame());
+        setRange(b, 0, 255);
+        b.await("identity again", () -> maxPixel(b) == ViewerStores.DIM8_BRIGHT);
+        b.click("#btn-auto");
+        b.await("auto contrast", () -> maxPixel(b) == 255);
+        assertEquals(expected, b.decodeShownFrame());
+        b.screenshot("23-dim8-auto");
+    }
+
+    @Test
+    @Order(14)
+    void aLiveStoresRowInTheListKeepsItsFrameCountCurrent() throws Exception {
+        Browser b = browser();
+        String path = "live/cam3";
+        String id = createLiveStore(path);
+        pushFrames(id, 0, 1);
+        b.open("/");
+        String frames = "tr.store[data-path='" + path + "'] td.frames";
+        b.await("one frame listed", () -> b.find(frames).getText().equals("1"));
+        pushFrames(id, 1, 4);
+        b.await("the row follows the recording", () -> b.find(frames).getText().equals("5"));
+        b.await("and shows a preview", () -> !b.findAll("tr.store[data-path='" + path + "'] td.thumb img").isEmpty());
+        close(id);
+    }
+
+    private static int maxPixel(Browser b) {
+        return ((Number) b.js("""
+                const c = document.getElementById('frame');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let m = 0; for (let i = 0; i < d.length; i += 4) m = Math.max(m, d[i], d[i + 1], d[i + 2]);
+                return m;
+                """)).intValue();
+    }
+
+    private static void setRange(Browser b, int min, int max) {
+        b.js("""
+                const lo = document.getElementById('range-min'), hi = document.getElementById('range-max');
+                lo.value = arguments[0]; hi.value = arguments[1];
+                hi.dispatchEvent(new Event('change'));
+                """, min, max);
     }
 
     private String createLiveStore(String path) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.imgstore.service.viewer;
 
+import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
@@ -27,6 +28,20 @@ final class ViewerStores {
     /** video/clip_mp4: 60 gray frames in an avc1/mp4 store (lossy). */
     static final String VIDEO = "video/clip_mp4";
     static final int VIDEO_FRAMES = 60;
+
+    /** lab/rig3/dim16_npy: 10 dim uint16 gray frames (12-bit range: 0 and 4095), numbers 4660 (0x1234).. */
+    static final String DIM16 = "lab/rig3/dim16_npy";
+    static final int DIM16_FRAMES = 10;
+    static final int DIM16_BRIGHT = 4095;
+    /** lab/rig3/dim16_bgr_npy: 3 dim uint16 BGR frames (0 and 4095), numbers 4660.. */
+    static final String DIM16_BGR = "lab/rig3/dim16_bgr_npy";
+    /** lab/rig3/dim8_npy: 5 dim uint8 gray frames (0 and 60), numbers 4660.. */
+    static final String DIM8 = "lab/rig3/dim8_npy";
+    static final int DIM8_BRIGHT = 60;
+
+    static long dimNumber(int index) {
+        return 0x1234L + index;
+    }
 
     private ViewerStores() {
     }
@@ -58,12 +73,42 @@ final class ViewerStores {
                 w.addImage(Barcode.draw(i, H, W, 3, PixelType.UINT8), i, time(i));
             }
         }
+        try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM16),
+                StoreSpec.of(StoreFormat.NPY, H, W).withPixelType(PixelType.UINT16).withChunksize(10))) {
+            for (int i = 0; i < DIM16_FRAMES; i++) {
+                w.addImage(dimFrame(dimNumber(i), 1, PixelType.UINT16, DIM16_BRIGHT), dimNumber(i), time(i));
+            }
+        }
+        try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM16_BGR),
+                StoreSpec.of(StoreFormat.NPY, H, W, 3).withPixelType(PixelType.UINT16).withChunksize(10))) {
+            for (int i = 0; i < 3; i++) {
+                w.addImage(dimFrame(dimNumber(i), 3, PixelType.UINT16, DIM16_BRIGHT), dimNumber(i), time(i));
+            }
+        }
+        try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(DIM8), StoreSpec.of(StoreFormat.NPY, H, W).withChunksize(10))) {
+            for (int i = 0; i < 5; i++) {
+                w.addImage(dimFrame(dimNumber(i), 1, PixelType.UINT8, DIM8_BRIGHT), dimNumber(i), time(i));
+            }
+        }
         try (ImgStoreWriter w = ImgStoreWriter.create(root.resolve(VIDEO),
                 StoreSpec.of(StoreFormat.AVC1_MP4, H, W).withChunksize(25))) {
             for (int i = 0; i < VIDEO_FRAMES; i++) {
                 w.addImage(Barcode.draw(i, H, W, 1, PixelType.UINT8), i, time(i));
             }
         }
+    }
+
+    /** The barcode of {@code number} with bright = {@code bright} (a dim recording). */
+    static Image dimFrame(long number, int channels, PixelType type, int bright) {
+        Image img = Barcode.draw(number, H, W, channels, type);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                for (int c = 0; c < channels; c++) {
+                    img.setSample(y, x, c, img.sample(y, x, c) > 0 ? bright : 0);
+                }
+            }
+        }
+        return img;
     }
 
     /** A small gray NPY store with frames 0..n-1. */
