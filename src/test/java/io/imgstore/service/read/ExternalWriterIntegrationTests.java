@@ -24,14 +24,14 @@ class ExternalWriterIntegrationTests extends ReadIntegrationTestBase {
         String id = id(path);
         try (ImgStoreWriter w = ImgStoreWriter.create(ROOT.resolve(path), StoreSpec.of(StoreFormat.NPY, 32, 64))) {
             for (int n = 0; n < 3; n++) {
-                w.addImage(Barcode.draw(n, 32, 64, 1, PixelType.UINT8), n, 1000.0 + n);
+                w.addImage(Barcode.draw(n, 32, 64, 1, PixelType.UINT8), n, TestStores.time(n));
             }
             w.sync();
             assertThat(http.json("/stores/" + id).get("frame_count").asLong()).isEqualTo(3);
             assertThat(http.get("/stores/" + id + "/frames/5").statusCode()).isEqualTo(404);
 
             for (int n = 3; n < 7; n++) {
-                w.addImage(Barcode.draw(n, 32, 64, 1, PixelType.UINT8), n, 1000.0 + n);
+                w.addImage(Barcode.draw(n, 32, 64, 1, PixelType.UINT8), n, TestStores.time(n));
             }
             w.sync();
             assertThat(http.json("/stores/" + id).get("frame_count").asLong()).isEqualTo(7);
