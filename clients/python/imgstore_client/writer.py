@@ -65,12 +65,23 @@ class RemoteStoreWriter:
         if exist_ok:
             body["exist_ok"] = True
         r = self._session.post(self.base_url + "/stores", json=body, timeout=timeout)
-        if r.status_code not in (200, 201):
+        if exist_ok and r.status_code == 400:  # a server that does not know exist_ok
+            body.pop("exist_ok")
+            r = self._session.post(self.base_url + "/stores", json=body, timeout=timeout)
+        if exist_ok and r.status_code == 409:  # a server without exist_ok: find the store ourselves
+            self.summary = self._existing(path, body)
+        elif r.status_code not in (200, 201):
             _http.raise_for(r, "creating store %s" % path)
-        self.summary = r.json()
+        else:
+            self.summary = r.json()
         self.store_id = self.summary["id"]
         self._frames_url = "%s/stores/%s/frames" % (self.base_url, _http.quote_id(self.store_id))
         self._acked = int(self.summary.get("frame_count") or 0)  # frames the store holds for sure
+        if exist_ok:  # an existing store: its writer's count (a reader's may lag behind a live store's)
+            r = self._retrying_post(self._frames_url, data=b"", headers={"Content-Type": _http.FRAMES_TYPE})
+            if r.status_code != 200:
+                _http.raise_for(r, "opening store %s for writing" % path)
+            self._acked = int(r.json()["frame_count"])
         self.frame_count = self._acked
         self.frame_number = None
         self.frame_time = None
@@ -140,6 +151,26 @@ class RemoteStoreWriter:
         self.close()
 
     # -- internals -------------------------------------------------------------------------------
+    def _existing(self, path, body):
+        """exist_ok on a server that answers 409: the store at ``path`` if its format and shape match."""
+        r = _http.get(self._session, self.base_url + "/stores", "listing stores", params={"q": path},
+                      timeout=self._timeout)
+        items = r.json() if r.status_code == 200 else []
+        for it in items:
+            if it.get("path") == path:
+                if it.get("format") != body["format"] or list(it.get("imgshape") or []) != body["imgshape"] \
+                        or (it.get("imgdtype") or "uint8") != body["imgdtype"]:
+                    raise _http.ImgStoreClientError("store %s exists with another format or shape (%s %s %s)" % (
+                        path, it.get("format"), it.get("imgshape"), it.get("imgdtype")), status=409)
+                s = _http.get(self._session, "%s/stores/%s" % (self.base_url, _http.quote_id(it["id"])),
+                              "store %s" % path, timeout=self._timeout)
+                if s.status_code != 200:
+                    _http.raise_for(s, "store %s" % path)
+                summary = s.json()
+                summary.setdefault("id", it["id"])
+                return summary
+        raise _http.ImgStoreClientError("store %s exists (409) but is not listed" % path, status=409)
+
     def _check(self):
         if self._error is not None:
             raise self._error
