@@ -37,13 +37,14 @@ class Server:
         self.port = port or free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.proc = None
+        self.start_args = []
         self.log = self.root.parent / ("server-%d.log" % self.port)
 
     def start(self, timeout=180):
         java = shutil.which("java") or "java"
         self.proc = subprocess.Popen(
             [java, "-jar", str(jar_path()), "--server.port=%d" % self.port, "--server.address=127.0.0.1",
-             "--imgstore.root=%s" % self.root, "--imgstore.demo=false"],
+             "--imgstore.root=%s" % self.root, "--imgstore.demo=false"] + list(self.start_args),
             stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:
