@@ -158,8 +158,7 @@ class RemoteImgStore:
         return self._frame("/frames/by-time/%s" % _fmt_number(frame_time), None,
                            lambda: ValueError("no frame near time %s" % frame_time))
 
-    def iter_frames(self, from_=None, to=None, step=1, index_from=None, index_to=None, numbers=None,
-                    chunk_size=None):
+    def iter_frames(self, from_=None, to=None, step=1, index_from=None, index_to=None, numbers=None):
         """Yields ``(img, (frame_number, frame_time))`` for a frame range over one streamed request
         (``GET /stores/{id}/frames``, ``application/x-imgstore-frames``): frame numbers
         ``from_..to`` inclusive every ``step`` (all frames by default), or indexes
@@ -171,15 +170,11 @@ class RemoteImgStore:
             params["index_from"] = int(index_from if index_from is not None else 0)
             if index_to is not None:
                 params["index_to"] = int(index_to)
-        else:
-            if from_ is None:
-                from_ = self.frame_min
-            if to is None:
-                to = self.frame_max
-            if from_ is None or to is None:  # empty store
-                return
-            params["from"] = int(from_)
-            params["to"] = int(to)
+        else:  # the server defaults to the store's smallest / largest frame number
+            if from_ is not None:
+                params["from"] = int(from_)
+            if to is not None:
+                params["to"] = int(to)
         if step != 1 and numbers is None:
             params["step"] = int(step)
         r = _http.get(self._session, self._url + "/frames", "frames of %s" % self.store_id, params=params,
@@ -196,10 +191,17 @@ class RemoteImgStore:
             if not r.headers.get("Content-Encoding") and getattr(raw, "_fp", None) is not None:
                 fp = raw._fp  # http.client's response: readinto without urllib3's extra copy
             reader = RecordReader(fp)
+            expected = r.headers.get("X-Frame-Count")
+            got = 0
             while True:
                 rec = reader.next()
                 if rec is None:
+                    if expected is not None and got != int(expected):
+                        # the server cuts the answer short when it fails after the first byte
+                        raise IOError("frame stream of %s ended after %d of %s frames" % (
+                            self.store_id, got, expected))
                     return
+                got += 1
                 header, payload = rec
                 img = to_image(header, payload, self._image_shape, self._imgdtype)
                 number = int(header["frame_number"])

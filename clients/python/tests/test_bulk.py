@@ -39,6 +39,10 @@ def test_needs_bulk_ranges(stores):
         assert sel == [n for n in numbers if 20 <= n <= 100]
         sel = [n for _, (n, _) in s.iter_frames(from_=numbers[0], to=numbers[-1], step=3)]
         assert sel == numbers  # numbers are 3 apart: every frame
+        sel = [n for _, (n, _) in s.iter_frames(from_=numbers[0], to=numbers[-1], step=6)]
+        assert sel == numbers[::2]
+        sel = [n for _, (n, _) in s.iter_frames(index_from=1, index_to=20, step=5)]
+        assert sel == [numbers[i] for i in (1, 6, 11, 16)]
         sel = [n for _, (n, _) in s.iter_frames(index_from=5, index_to=9)]
         assert sel == numbers[5:10]
         want = [numbers[7], numbers[2], numbers[50]]
@@ -57,8 +61,9 @@ def record(n, img, index):
 
 
 class Fake:
-    def __init__(self, frames, gate=None):
+    def __init__(self, frames, gate=None, count=None):
         self.frames, self.gate = frames, gate
+        self.count = len(frames) if count is None else count
         fake = self
 
         class H(BaseHTTPRequestHandler):
@@ -82,6 +87,7 @@ class Fake:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-imgstore-frames")
                 self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("X-Frame-Count", str(fake.count))
                 self.end_headers()
                 for i, (n, img) in enumerate(fake.frames):
                     data = record(n, img, i)
@@ -116,5 +122,18 @@ def test_parser_streams_records_one_at_a_time():
         for (img, (n, t)), (n0, ref) in zip(got, frames):
             assert img.dtype == np.uint16 and img.shape == (4, 6, 3)
             assert np.array_equal(img, ref) and t == 1000.0 + n0
+    finally:
+        fake.close()
+
+
+def test_parser_reports_a_stream_cut_short():
+    frames = [(n, np.full((4, 6, 3), n, dtype=np.uint16)) for n in range(3)]
+    fake = Fake(frames, count=4)  # the server promised 4 frames and sent 3
+    try:
+        with imgstore_client.open(fake.url) as s:
+            it = s.iter_frames()
+            assert [n for _, (n, _) in (next(it), next(it), next(it))] == [0, 1, 2]
+            with pytest.raises(IOError):
+                next(it)
     finally:
         fake.close()
