@@ -4,6 +4,7 @@ import time
 from urllib.parse import quote
 
 import requests
+import urllib3
 
 DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
 FRAMES_TYPE = "application/x-imgstore-frames"
@@ -74,7 +75,7 @@ def get(session, url, what, params=None, headers=None, stream=False, timeout=DEF
     while True:
         try:
             r = session.get(url, params=params, headers=headers, stream=stream, timeout=timeout)
-        except (requests.ConnectionError, requests.Timeout):
+        except (requests.ConnectionError, requests.Timeout, urllib3.exceptions.HTTPError):
             attempt += 1
             if attempt > retries:
                 raise

@@ -7,6 +7,12 @@ import time
 
 import numpy as np
 import requests
+import urllib3
+
+# what a dropped connection or a server that is (re)starting raises; requests' chunked-upload path
+# lets urllib3's connection errors through unwrapped
+_CONN_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                urllib3.exceptions.HTTPError, OSError)
 
 from . import _http
 from ._records import encode
@@ -240,7 +246,7 @@ class RemoteStoreWriter:
             try:
                 r = self._session.post(self._frames_url, data=body(), timeout=self._timeout,
                                        headers={"Content-Type": _http.FRAMES_TYPE})
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as e:
+            except _CONN_ERRORS as e:
                 closing = state["closing"]
                 log.warning("upload to %s interrupted (%s); reconnecting", self.store_id, e)
                 self.reconnects += 1
@@ -275,7 +281,14 @@ class RemoteStoreWriter:
     def _resync(self, unacked):
         """After a broken upload: an empty upload waits for the server to finish the broken one and
         answers the store's frame count; the frames beyond it are resent."""
-        r = self._retrying_post(self._frames_url, data=b"", headers={"Content-Type": _http.FRAMES_TYPE})
+        deadline = time.monotonic() + min(30.0, self._retry_timeout)
+        while True:
+            r = self._retrying_post(self._frames_url, data=b"", headers={"Content-Type": _http.FRAMES_TYPE})
+            if r.status_code == 409 and time.monotonic() < deadline:
+                # a restarted server reopens the stores its shutdown closed just after it starts listening
+                time.sleep(1.0)
+                continue
+            break
         if r.status_code != 200:
             _http.raise_for(r, "resuming upload to %s" % self.store_id)
         self._ack(unacked, int(r.json()["frame_count"]))
@@ -293,7 +306,7 @@ class RemoteStoreWriter:
                     time.sleep(_http.retry_after(r, 0.5))
                     continue
                 return r
-            except (requests.ConnectionError, requests.Timeout):
+            except _CONN_ERRORS:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(delay)

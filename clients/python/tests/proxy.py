@@ -38,9 +38,16 @@ class Proxy:
             threading.Thread(target=self._down, args=(u, c), daemon=True).start()
 
     def _kill(self, a, b):
-        for s in (a, b):
+        for s in (a, b):  # RST now: shutdown wakes the other thread's recv (close alone waits for it)
             try:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            except OSError:
+                pass
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 s.close()
             except OSError:
                 pass

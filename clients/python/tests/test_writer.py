@@ -157,3 +157,31 @@ def test_token(secured):
     assert e.value.status == 401
     with imgstore_client.open(secured.url + "/stores/" + w.store_id, token=TOKEN) as s:
         assert s.get_image(2)[1][0] == 2
+
+
+def test_resume_across_a_server_restart(tmp_path_factory):
+    """The server is stopped (gracefully) in the middle of an upload and started again on the same
+    port: the writer waits, resumes, and the store holds every frame once."""
+    from conftest import jar_path
+    if not jar_path().is_file():
+        pytest.skip("no jar")
+    srv = Server(tmp_path_factory.mktemp("restart")).start()
+    shape = (32, 160, 3)
+    try:
+        w = imgstore_client.new_for_format(srv.url, path="t/restart", format="npy", imgshape=shape, chunksize=50,
+                                           retry_timeout=240)
+        numbers = list(range(400))
+        for n in numbers:
+            w.add_image(draw_frame(n, shape), n, 1000.0 + n / 25)
+            if n == 150:
+                srv.stop()  # graceful: the server closes the store and reopens it on the next start
+                assert w._error is None
+            if n == 160:
+                srv.start()
+            if n < 200:
+                time.sleep(0.005)
+        w.close()
+        assert w.reconnects >= 1
+        check_store(srv.url, w.store_id, numbers, shape)
+    finally:
+        srv.stop()
