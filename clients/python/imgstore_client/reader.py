@@ -177,8 +177,14 @@ class RemoteImgStore:
                 params["to"] = int(to)
         if step != 1 and numbers is None:
             params["step"] = int(step)
-        r = _http.get(self._session, self._url + "/frames", "frames of %s" % self.store_id, params=params,
-                      headers={"Accept": _http.FRAMES_TYPE}, stream=True, timeout=self._timeout)
+        try:
+            r = _http.get(self._session, self._url + "/frames", "frames of %s" % self.store_id, params=params,
+                          headers={"Accept": _http.FRAMES_TYPE}, stream=True, timeout=self._timeout)
+        except _http.ImgStoreClientError as e:
+            if e.status in (405, 406):
+                raise _http.ImgStoreClientError("%s (this server has no bulk endpoint GET /stores/{id}/frames)"
+                                                % e, status=e.status, problem=e.problem) from e
+            raise
         try:
             if r.status_code == 404:
                 _http.raise_for(r, "frames of %s" % self.store_id)
