@@ -1,6 +1,6 @@
 // Download the shown frame (PNG, npy) and copy curl / Python snippets that fetch it.
 
-import { frameUrl } from './api.js';
+import { frameUrl, storeUrl } from './api.js';
 import { token, authHeaders } from './auth.js';
 import { h, clear } from './format.js';
 
@@ -83,6 +83,32 @@ export class DownloadPanel {
     };
   }
 
+  /**
+   * Export of a frame-number range, starting at the shown frame: an H.264 clip (clip.mp4, plays in
+   * the browser) and the frames as npz (frames, frame_number, frame_time). The range is clamped to
+   * the store's last frame number; the server bounds clip length (imgstore.bulk.max-clip-frames).
+   */
+  exportSection(f) {
+    if (f.number == null) return [];
+    const last = this.store.frame_max != null ? this.store.frame_max : f.number + 249;
+    const from = h('input', { type: 'number', id: 'export-from', value: String(f.number), size: 8 });
+    const to = h('input', { type: 'number', id: 'export-to', value: String(Math.min(last, f.number + 249)), size: 8 });
+    const links = h('div', { class: 'downloads' });
+    const update = () => {
+      clear(links);
+      const q = `from=${encodeURIComponent(from.value)}&to=${encodeURIComponent(to.value)}`;
+      const base = `${safeName(this.store.path)}_${from.value}-${to.value}`;
+      links.append(
+        downloadLink(`${storeUrl(this.store.id)}/clip.mp4?${q}`, `${base}.mp4`, 'export-clip', 'clip.mp4'),
+        downloadLink(`${storeUrl(this.store.id)}/frames?${q}&format=npz`, `${base}.npz`, 'export-npz', 'npz'));
+    };
+    from.addEventListener('change', update);
+    to.addEventListener('change', update);
+    update();
+    return [h('h3', {}, 'Export a range'),
+      h('div', { class: 'export-range' }, h('label', {}, 'from ', from), ' ', h('label', {}, 'to ', to)), links];
+  }
+
   render() {
     clear(this.el);
     if (!this.store || !this.frame) {
@@ -99,6 +125,7 @@ export class DownloadPanel {
       h('div', { class: 'downloads' },
         downloadLink(png, `${base}.png`, 'dl-png', 'PNG'),
         downloadLink(npy, `${base}.npy`, 'dl-npy', 'npy')),
+      ...this.exportSection(f),
       ...snippet('curl', `curl -o ${base}.png${auth ? ' -H "Authorization: Bearer $IMGSTORE_TOKEN"' : ''} '${origin}${png}'`, 'curl'),
       ...snippet('Python (numpy)', [
         `import io${auth ? ', os' : ''}, urllib.request`,

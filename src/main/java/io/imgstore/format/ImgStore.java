@@ -419,6 +419,53 @@ public final class ImgStore implements AutoCloseable {
     }
 
     /**
+     * A reader for long runs of frames read in ascending index order (bulk reads, exports): it keeps
+     * one decoder positioned for itself, so each next frame of a video chunk is decoded forward
+     * (one seek where the run starts or jumps past a keyframe, none per frame). Frames are exact as
+     * with {@link #getFrameByIndex}. Not thread-safe; close it to give its decoder back.
+     */
+    public SequentialReader sequentialReader() {
+        if (closed) {
+            throw new ImgStoreException("store is closed");
+        }
+        return new SequentialReader(frames.cursor());
+    }
+
+    /** See {@link #sequentialReader()}. */
+    public final class SequentialReader implements AutoCloseable {
+        private final FrameSource.Cursor cursor;
+
+        private SequentialReader(FrameSource.Cursor cursor) {
+            this.cursor = cursor;
+        }
+
+        /**
+         * The frame at {@code frameIndex}; cheapest when indexes ascend.
+         *
+         * @throws FrameNotFoundException when the index is outside the store
+         */
+        public Frame read(long frameIndex) {
+            if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+                throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+            }
+            if (closed) {
+                throw new ImgStoreException("store is closed");
+            }
+            int i = (int) frameIndex;
+            int chunk = index.chunkOf(i);
+            int position = index.positionInChunk(i);
+            Image raw = cursor.read(chunk, position);
+            Image image = encoding == null ? raw : ImageOps.decodeEncoding(raw, encoding);
+            return new Frame(image, index.info(i));
+        }
+
+        @Override
+        public void close() {
+            cursor.close();
+        }
+    }
+
+    /**
      * Reads one frame by index straight from the files, without building the store's index:
      * imgstore's {@code extract_only_frame} (chunk = index / chunksize).
      */

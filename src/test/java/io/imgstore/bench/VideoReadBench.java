@@ -267,7 +267,7 @@ public final class VideoReadBench {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    private static Image texture(int w, int h, boolean color) {
+    static Image texture(int w, int h, boolean color) {
         Path graffiti = Fixtures.root().resolve("real/graffiti.png");
         if (Files.isRegularFile(graffiti)) {
             return ImageOps.resize(ImageCodec.read(graffiti, color), w, h);
@@ -283,7 +283,7 @@ public final class VideoReadBench {
         return img;
     }
 
-    private static byte[] noise(int n) {
+    static byte[] noise(int n) {
         Random r = new Random(7);
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -8,6 +8,32 @@ public interface FrameSource extends AutoCloseable {
     /** The raw frame at {@code position} of {@code chunk}. Thread-safe. */
     Image read(int chunk, int position);
 
+    /**
+     * A reader for one thread reading frames in ascending order: a video source keeps one decoder
+     * positioned for it (the next frame is a sequential step, never a seek, and no other reader moves
+     * it). Close it to give the decoder back.
+     */
+    default Cursor cursor() {
+        return new Cursor() {
+            @Override
+            public Image read(int chunk, int position) {
+                return FrameSource.this.read(chunk, position);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** See {@link #cursor()}. Not thread-safe. */
+    interface Cursor extends AutoCloseable {
+        Image read(int chunk, int position);
+
+        @Override
+        void close();
+    }
+
     /** Releases open files and native decoders; reads in progress finish first. */
     @Override
     void close();

@@ -61,6 +61,41 @@ public final class VideoFrameSource implements FrameSource {
         }
     }
 
+    /** A decoder held by one sequential reader until it moves to another chunk or closes. */
+    @Override
+    public Cursor cursor() {
+        return new Cursor() {
+            private Pooled held;
+
+            @Override
+            public Image read(int chunk, int position) {
+                if (held != null && held.chunk() != chunk) {
+                    giveBack(held, true);
+                    held = null;
+                }
+                if (held == null) {
+                    held = borrow(chunk, position);
+                }
+                try {
+                    return held.reader().read(position);
+                } catch (RuntimeException | Error e) {
+                    Pooled broken = held;
+                    held = null;
+                    giveBack(broken, false);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() {
+                if (held != null) {
+                    giveBack(held, true);
+                    held = null;
+                }
+            }
+        };
+    }
+
     /**
      * An idle decoder of the chunk, preferring the one positioned closest before {@code position}
      * (a sequential step decodes one frame instead of seeking); a new one when none is idle.

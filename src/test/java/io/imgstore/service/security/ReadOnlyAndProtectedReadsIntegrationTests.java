@@ -90,6 +90,15 @@ class ReadOnlyAndProtectedReadsIntegrationTests extends SecurityTestSupport {
     }
 
     @Test
+    void alignmentAndBulkReadsAreReadsToo() throws IOException {
+        for (String target : List.of("/align?stores=rig3~s1", "/align/frames/0?stores=rig3~s1",
+                "/stores/rig3~s1/frames?from=0&to=1", "/stores/rig3~s1/clip.mp4")) {
+            assertThat(RawHttp.send(port, "GET", target, Map.of(), null).status()).as(target).isEqualTo(401);
+        }
+        assertThat(RawHttp.send(port, "GET", "/align?stores=rig3~s1", bearer(READER), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void theLiveWebSocketTakesTheTokenAsAParameter() throws IOException {
         assertThat(RawHttp.handshake(port, "/stores/rig3~s1/live", Map.of()).status()).isEqualTo(401);
         assertThat(RawHttp.handshake(port, "/stores/rig3~s1/live?access_token=" + READER, Map.of()).status())

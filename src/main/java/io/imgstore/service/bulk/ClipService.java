@@ -1,0 +1,87 @@
+package io.imgstore.service.bulk;
+
+import io.imgstore.format.ImgStore;
+import io.imgstore.format.codec.FragmentedMp4Writer;
+import io.imgstore.service.catalog.StoreRegistry;
+import io.imgstore.service.web.BadRequestException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Service;
+
+/**
+ * Clips: the frames of a number range re-encoded to H.264 in fragmented mp4 as they are decoded
+ * (one sequential reader, one frame in memory, the encoder writes each fragment to the response;
+ * a slow client slows the decoding). Always re-encoded, also for avc1/mp4 stores (no stream copy).
+ */
+@Service
+class ClipService {
+
+    static final int MAX_WIDTH = 8192;
+
+    private final StoreRegistry registry;
+    private final BulkStreams streams;
+    private final BulkProperties properties;
+
+    ClipService(StoreRegistry registry, BulkStreams streams, BulkProperties properties) {
+        this.registry = registry;
+        this.streams = streams;
+        this.properties = properties;
+    }
+
+    void stream(String id, Long from, Long to, Double fps, Integer width, HttpServletResponse response)
+            throws IOException {
+        if (fps != null && !(fps >= 1 && fps <= 240)) {
+            throw new BadRequestException("fps must be 1..240, got " + fps);
+        }
+        if (width != null && (width < 2 || width > MAX_WIDTH)) {
+            throw new BadRequestException("width must be 2.." + MAX_WIDTH + ", got " + width);
+        }
+        try (StoreRegistry.Lease lease = registry.lease(id)) {
+            ImgStore store = lease.store();
+            FrameSelection selection = FrameSelection.of(store,
+                    new FrameSelection.Query(from, to, null, null, null, null), properties.maxClipFrames(),
+                    "imgstore.bulk.max-clip-frames");
+            if (selection.size() == 0) {
+                throw new io.imgstore.format.FrameNotFoundException("no frames in that range");
+            }
+            int[] shape = store.imageShape();
+            int outWidth = width == null ? shape[1] : width;
+            int outHeight = width == null ? shape[0] : (int) Math.max(2, Math.round((double) shape[0] * width / shape[1]));
+            double rate = fps != null ? fps : rate(store, selection);
+            try (BulkStreams.Permit permit = streams.acquire()) {
+                response.setContentType("video/mp4");
+                response.setHeader(BulkService.FRAME_COUNT, Integer.toString(selection.size()));
+                response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.inline()
+                        .filename(id.replaceAll("[^A-Za-z0-9._-]", "_") + ".mp4").build().toString());
+                OutputStream out = response.getOutputStream();
+                try (FragmentedMp4Writer mp4 = FragmentedMp4Writer.open(out, outHeight, outWidth, rate);
+                     ImgStore.SequentialReader reader = store.sequentialReader()) {
+                    for (int index : selection.indexes()) {
+                        mp4.write(reader.read(index).image());
+                    }
+                } catch (RuntimeException e) {
+                    if (!response.isCommitted()) {
+                        response.reset(); // nothing sent yet: the problem+json answer replaces these headers
+                    }
+                    throw e;
+                }
+                out.flush();
+            }
+        }
+    }
+
+    /** The recording's frame rate over the selection (frames per second of frame time), else 25. */
+    private static double rate(ImgStore store, FrameSelection s) {
+        if (s.size() < 2) {
+            return 25;
+        }
+        double t0 = store.frameInfo(s.indexes()[0]).frameTime();
+        double t1 = store.frameInfo(s.indexes()[s.size() - 1]).frameTime();
+        double r = (s.size() - 1) / (t1 - t0);
+        return Double.isFinite(r) && r >= 1 && r <= 240 ? Math.round(r * 1000) / 1000.0 : 25;
+    }
+}

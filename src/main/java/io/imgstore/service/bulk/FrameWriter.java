@@ -1,0 +1,28 @@
+package io.imgstore.service.bulk;
+
+import io.imgstore.format.Frame;
+import io.imgstore.format.PixelType;
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/** Writes the frames of one bulk answer as they are decoded: one frame in memory at a time. */
+interface FrameWriter {
+
+    /** Before the first frame (headers known from the index: count, numbers, times). */
+    void begin() throws IOException;
+
+    void frame(Frame frame) throws IOException;
+
+    /** After the last frame. */
+    void end() throws IOException;
+
+    /** numpy's descr of a pixel type: {@code |u1} or {@code <u2} (16-bit samples are little-endian). */
+    static String descr(PixelType t) {
+        return t == PixelType.UINT8 ? "|u1" : "<u2";
+    }
+
+    /** A frame time as the shortest decimal that parses back to the same double, without exponent. */
+    static String time(double t) {
+        return Double.isFinite(t) ? BigDecimal.valueOf(t).toPlainString() : "null";
+    }
+}
