@@ -42,7 +42,7 @@ class RecordReader:
         return pos
 
     def next(self):
-        """(header dict, payload bytearray), or None at a clean end of stream."""
+        """(header dict, payload as a uint8 numpy array), or None at a clean end of stream."""
         head = bytearray(4)
         k = self._fill(head)
         if k == 0:
@@ -57,7 +57,7 @@ class RecordReader:
             raise IOError("bulk stream ended inside a record header")
         header = json.loads(hb.decode("utf-8"))
         length = int(header.get("payload_length", 0))
-        payload = bytearray(length)
+        payload = np.empty(length, dtype=np.uint8)  # not zeroed (bytearray would be): filled by readinto
         if self._fill(payload) < length:
             raise IOError("bulk stream ended inside frame %s's payload" % header.get("frame_number"))
         return header, payload
@@ -69,7 +69,10 @@ def to_image(header, payload, default_shape=None, default_dtype=None):
     dtype = np.dtype(header.get("dtype") or default_dtype or "uint8")
     if dtype.byteorder not in ("|", "<") and dtype.itemsize > 1:
         dtype = dtype.newbyteorder("<")  # raw pixels are little-endian
-    img = np.frombuffer(payload, dtype=dtype)
+    if isinstance(payload, np.ndarray):
+        img = payload.view(dtype)
+    else:
+        img = np.frombuffer(payload, dtype=dtype)
     if shape is not None:
         img = img.reshape(tuple(shape))
     return img
