@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Each block runs in its own empty working directory with {@code IMGSTORE_URL=http://localhost:PORT},
  * {@code IMGSTORE_JAR} (the jar's absolute path), {@code STORE} (a gray 64x64 {@code avc1/mp4} store of
- * frames 0..99 written here with the library) and {@code PATH} starting with {@code /usr/bin} (so
+ * frames 0..99 written here with the library), {@code PYTHONPATH} with the Python client
+ * ({@code clients/python}, so {@code import imgstore_client} works) and {@code PATH} starting with {@code /usr/bin} (so
  * {@code python3} is Debian's, with numpy): bash blocks with {@code bash -euo pipefail}, python blocks
  * with {@code /usr/bin/python3}. Each must exit 0 within 60 s; a failure names the file and line of
  * the block's opening fence and shows the end of its output. Blocks that start a server or need Docker
@@ -167,7 +168,7 @@ class DocExamplesIT {
                 : List.of(PYTHON.toString(), script.toString());
         Path out = dir.resolve("output.txt");
         int rc = run(cmd, dir, Map.of("IMGSTORE_URL", url(), "IMGSTORE_JAR", jar.toString(),
-                "STORE", store.toString()), out);
+                "STORE", store.toString(), "PYTHONPATH", Path.of("clients", "python").toAbsolutePath().toString()), out);
         if (rc != 0) {
             String output = Files.readString(out, StandardCharsets.UTF_8);
             if (output.length() > 4000) {
