@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.PackagedServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,27 +54,7 @@ class CrashRecoveryIT {
     }
 
     private void start(Path root, Path log) throws Exception {
-        Path jar = Path.of(System.getProperty("imgstore.jar", "target/imgstore.jar"));
-        assertThat(jar).as("packaged jar (./mvnw package)").exists();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "--server.port=" + port,
-                "--imgstore.root=" + root, "--imgstore.demo=false")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            assertThat(server.isAlive()).as("server died, see " + log).isTrue();
-            assertThat(System.nanoTime()).as("server start").isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        server = PackagedServer.start(port, log, List.of("-Xmx512m"), "--imgstore.root=" + root, "--imgstore.demo=false");
     }
 
     private URI uri(String p) {

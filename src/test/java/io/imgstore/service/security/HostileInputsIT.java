@@ -3,6 +3,7 @@ package io.imgstore.service.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.testing.HostileFiles;
+import io.imgstore.testing.PackagedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,33 +56,15 @@ class HostileInputsIT {
             port = s.getLocalPort();
         }
         log = tmp.resolve("server.log");
-        Path jar = Path.of(System.getProperty("imgstore.jar", "target/imgstore.jar"));
-        assertThat(jar).as("packaged jar (./mvnw package)").exists();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
-                "--server.port=" + port, "--imgstore.root=" + root, "--imgstore.demo=false",
+        server = PackagedServer.start(port, log, List.of("-Xmx384m", "-XX:+ExitOnOutOfMemoryError"),
+                "--imgstore.root=" + root, "--imgstore.demo=false",
                 "--imgstore.security.tokens.admin.value=" + ADMIN,
                 "--imgstore.security.tokens.admin.scope=admin",
                 "--imgstore.security.tokens.reader.value=" + READER,
                 "--imgstore.security.tokens.reader.scope=read",
                 "--imgstore.security.tokens.rig3.value=" + RIG3,
                 "--imgstore.security.tokens.rig3.scope=write",
-                "--imgstore.security.tokens.rig3.path-prefix=rig3/")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                if (send("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", null)
-                        .status() == 200) {
-                    break;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            assertThat(server.isAlive()).as("server died at start, see " + Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("server start").isLessThan(deadline);
-            Thread.sleep(200);
-        }
+                "--imgstore.security.tokens.rig3.path-prefix=rig3/");
         // an open store, for the write endpoints
         Reply created = post("/stores", ADMIN, "application/json",
                 "{\"path\": \"open1\", \"format\": \"npy\", \"imgshape\": [32, 32]}".getBytes(StandardCharsets.UTF_8));
