@@ -243,9 +243,12 @@ class RemoteStoreWriter:
                     size += len(rec)
                     yield rec
 
+            # the frames the store must hold before this batch: a stale request of ours that reaches the
+            # server after a resync is refused (409 frame-count-mismatch) instead of writing duplicates
+            expected = str(self._acked)
             try:
                 r = self._session.post(self._frames_url, data=body(), timeout=self._timeout,
-                                       headers={"Content-Type": _http.FRAMES_TYPE})
+                                       headers={"Content-Type": _http.FRAMES_TYPE, "X-Expected-Frame-Count": expected})
             except _CONN_ERRORS as e:
                 closing = state["closing"]
                 log.warning("upload to %s interrupted (%s); reconnecting", self.store_id, e)

@@ -44,6 +44,9 @@ public class IngestController {
     private static final Logger LOG = LoggerFactory.getLogger(IngestController.class);
     /** After a malformed record, at most this much of the rest of the body is read (and dropped) so that the
      * client, still sending, gets to read the error rather than a reset connection. */
+    /** Request header of a frame stream: the store's frame count the client expects before its first record. */
+    public static final String EXPECTED_FRAME_COUNT = "X-Expected-Frame-Count";
+
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
     private static final JsonMapper EXTRA_JSON = JsonMapper.builder().build();
 
@@ -78,6 +81,10 @@ public class IngestController {
         RecordDecoder decoder = session.decoder(props);
         try (WriterSession.Stream stream = session.openStream("POST from " + request.getRemoteAddr(), null)) {
             InputStream in = request.getInputStream();
+            ResponseEntity<ProblemDetail> stale = checkExpectedFrameCount(request, session);
+            if (stale != null) {
+                return stale;
+            }
             try {
                 decoder.readFrom(in, stream::submit);
             } catch (MalformedRecordException | InvalidImageException e) {
@@ -293,6 +300,33 @@ public class IngestController {
 
     private ResponseEntity<ProblemDetail> problem(Throwable e, String suffix, long accepted, WriterSession session) {
         return problem(problems.of(e, suffix), accepted, session);
+    }
+
+    /**
+     * {@code X-Expected-Frame-Count}: the frames the client believes the store holds before this request's
+     * first record (checked once this request holds the store). A client resuming after a dropped connection
+     * sends it, so that a stale request of its own that reaches the server late (through a proxy, a busy
+     * server) is refused instead of writing frames the client has already resent: no duplicates. Absent:
+     * no check.
+     */
+    private static ResponseEntity<ProblemDetail> checkExpectedFrameCount(HttpServletRequest request,
+                                                                         WriterSession session) {
+        String expected = request.getHeader(EXPECTED_FRAME_COUNT);
+        if (expected == null || expected.isBlank()) {
+            return null;
+        }
+        long want;
+        try {
+            want = Long.parseLong(expected.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(EXPECTED_FRAME_COUNT + " must be an integer, not '" + expected + "'");
+        }
+        if (want == session.frameCount()) {
+            return null;
+        }
+        return problem(Problems.problem(HttpStatus.CONFLICT, "frame-count-mismatch", "the store holds "
+                + session.frameCount() + " frame(s), this request expected " + want + " (" + EXPECTED_FRAME_COUNT
+                + "); nothing of it was written: resume after frame_count"), 0, session);
     }
 
     /** A problem of a frame upload: it says how many frames of the request were kept. */

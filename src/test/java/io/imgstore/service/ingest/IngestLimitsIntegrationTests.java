@@ -219,6 +219,30 @@ class IngestLimitsIntegrationTests {
     }
 
     @Test
+    void aStaleUploadIsRefusedByItsExpectedFrameCount() throws Exception {
+        String id = create("limits/expected");
+        assertThat(pushChunked(id, Records.frames(0, 3, 48, 64, 1)).statusCode()).isEqualTo(200);
+        // a request the client sent before it resynced and resent: it expected 2 frames, the store holds 3
+        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+                        .header("Content-Type", IngestController.FRAMES)
+                        .header(IngestController.EXPECTED_FRAME_COUNT, "2")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Records.frames(2, 5, 48, 64, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(stale, 409, "frame-count-mismatch", "holds 3");
+        assertThat(json(stale).get("frame_count").asLong()).isEqualTo(3);
+        assertThat(json(stale).get("frames_accepted").asLong()).isZero();
+        HttpResponse<String> resumed = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+                        .header("Content-Type", IngestController.FRAMES)
+                        .header(IngestController.EXPECTED_FRAME_COUNT, "3")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Records.frames(3, 5, 48, 64, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+        assertThat(json(resumed).get("frame_count").asLong()).isEqualTo(5);
+        sessions.close(id);
+        assertBarcodes(root.resolve("limits/expected"), List.of(0L, 1L, 2L, 3L, 4L));
+    }
+
+    @Test
     void extraDataIsBoundedPerRequestAndPerChunk() throws Exception {
         String id = create("limits/extra");
         assertThat(pushChunked(id, Records.frames(0, 1, 48, 64, 1)).statusCode()).isEqualTo(200);
