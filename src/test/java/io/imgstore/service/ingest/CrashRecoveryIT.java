@@ -11,14 +11,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +41,7 @@ class CrashRecoveryIT {
 
     private Process server;
     private int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final IngestHttp http = new IngestHttp(() -> port);
 
     @AfterEach
     void stop() {
@@ -55,20 +52,6 @@ class CrashRecoveryIT {
 
     private void start(Path root, Path log) throws Exception {
         server = PackagedServer.start(port, log, List.of("-Xmx512m"), "--imgstore.root=" + root, "--imgstore.demo=false");
-    }
-
-    private URI uri(String p) {
-        return URI.create("http://localhost:" + port + p);
-    }
-
-    private String create(String path, String format) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"" + path + "\", \"format\": \"" + format
-                        + "\", \"imgshape\": [" + H + ", " + W + "], \"chunksize\": 60}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return Records.JSON.readTree(r.body()).get("id").asString();
     }
 
     /** A rig: pushes frames 0, 1, ... at FPS on one chunked POST until the server dies. */
@@ -132,8 +115,8 @@ class CrashRecoveryIT {
         Path root = Files.createDirectories(tmp.resolve("stores"));
         Path log = tmp.resolve("server.log");
         start(root, log);
-        String npy = create("rig1/crash_npy", "npy");
-        String mp4 = create("rig2/crash_mp4", "avc1/mp4");
+        String npy = http.create("rig1/crash_npy", "npy", H, W, 60);
+        String mp4 = http.create("rig2/crash_mp4", "avc1/mp4", H, W, 60);
         Rig a = new Rig(npy, port);
         Rig b = new Rig(mp4, port);
         a.start();
@@ -151,7 +134,7 @@ class CrashRecoveryIT {
         for (Rig rig : List.of(a, b)) {
             // continue the recovered store with 20 more frames numbered from 10000, then close it
             byte[] more = Records.frames(10_000, 10_020, H, W, 1);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + rig.id + "/frames"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + rig.id + "/frames"))
                     .header("Content-Type", IngestController.FRAMES)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(more)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -160,7 +143,7 @@ class CrashRecoveryIT {
                     rig.sentBefore(lastSecond), recovered);
             assertThat(recovered).as("frames recovered in " + rig.id).isGreaterThanOrEqualTo(rig.sentBefore(lastSecond))
                     .isLessThanOrEqualTo(rig.sent());
-            r = http.send(HttpRequest.newBuilder(uri("/stores/" + rig.id + "/close"))
+            r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + rig.id + "/close"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode summary = Records.JSON.readTree(r.body());

@@ -13,15 +13,11 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,7 +47,7 @@ class GracefulShutdownIT {
 
     private Process server;
     private int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final IngestHttp http = new IngestHttp(() -> port);
 
     @AfterEach
     void stop() throws IOException {
@@ -67,20 +63,6 @@ class GracefulShutdownIT {
 
     private void start(Path root, Path log) throws Exception {
         server = PackagedServer.start(port, log, List.of("-Xmx512m"), "--imgstore.root=" + root, "--imgstore.demo=false");
-    }
-
-    private URI uri(String p) {
-        return URI.create("http://localhost:" + port + p);
-    }
-
-    private String create(String path, String format) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"" + path + "\", \"format\": \"" + format
-                        + "\", \"imgshape\": [" + H + ", " + W + "], \"chunksize\": 60}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return Records.JSON.readTree(r.body()).get("id").asString();
     }
 
     /** A rig on a chunked POST: frames 0, 1, ... at FPS until the server answers; keeps the answer. */
@@ -189,13 +171,13 @@ class GracefulShutdownIT {
         Path root = Files.createDirectories(tmp.resolve("stores"));
         Path log = tmp.resolve("server.log");
         start(root, log);
-        String npy = create("rig1/stop_npy", "npy");
-        String mp4 = create("rig2/stop_mp4", "avc1/mp4");
+        String npy = http.create("rig1/stop_npy", "npy", H, W, 60);
+        String mp4 = http.create("rig2/stop_mp4", "avc1/mp4", H, W, 60);
 
         PostRig post = new PostRig(npy, port);
         post.start();
         WsRig wsRig = new WsRig();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/stores/" + mp4
+        WebSocket ws = http.client().newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/stores/" + mp4
                 + "/ingest"), wsRig).get(10, TimeUnit.SECONDS);
         Thread wsSender = new Thread(() -> {
             long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import static io.imgstore.service.ingest.IngestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.format.Frame;
@@ -13,15 +14,12 @@ import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,31 +59,10 @@ class IngestIntegrationTests {
     @Autowired
     IngestSessions sessions;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> postJson(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** POSTs records with chunked transfer encoding (unknown length). */
-    private HttpResponse<String> pushChunked(String id, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
-                .header("Content-Type", IngestController.FRAMES)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        return Records.JSON.readTree(r.body());
-    }
+    private final IngestHttp http = new IngestHttp(() -> port);
 
     private String create(String path, String format, String shape, int chunksize) throws Exception {
-        HttpResponse<String> r = postJson("/stores", "{\"path\": \"" + path + "\", \"format\": \"" + format
+        HttpResponse<String> r = http.postJson("/stores", "{\"path\": \"" + path + "\", \"format\": \"" + format
                 + "\", \"imgshape\": " + shape + ", \"imgdtype\": \"uint8\", \"chunksize\": " + chunksize
                 + ", \"user_metadata\": {\"rig\": \"rig1\"}, \"encoding\": null}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -112,26 +89,26 @@ class IngestIntegrationTests {
         assertThat(id).isEqualTo("rig1~exp_20240501_101500");
         byte[] body = Records.concat(Records.frames(0, 5, 48, 64, 1),
                 Records.raw(5, 1000.2, 48, 64, 1, Map.of("temperature", 21.5)), Records.frames(6, 25, 48, 64, 1));
-        HttpResponse<String> r = pushChunked(id, body);
+        HttpResponse<String> r = http.pushChunked(id, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("frames_written").asLong()).isEqualTo(25);
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(25);
 
         // a second POST continues the same open writer
-        r = pushChunked(id, Records.frames(25, 30, 48, 64, 1));
+        r = http.pushChunked(id, Records.frames(25, 30, 48, 64, 1));
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(30);
-        r = postJson("/stores/" + id + "/extra-data", "{\"note\": \"last\"}");
+        r = http.postJson("/stores/" + id + "/extra-data", "{\"note\": \"last\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 
         // latest, from memory (npy is exact)
-        HttpResponse<byte[]> latest = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames/latest?format=npy"))
+        HttpResponse<byte[]> latest = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames/latest?format=npy"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(latest.statusCode()).isEqualTo(200);
         assertThat(latest.headers().firstValue("X-Frame-Number")).contains("29");
         var img = DirectoryFrameSource.toImage(Npy.read(new ByteArrayInputStream(latest.body())), "latest");
         assertThat(Barcode.decode(img)).isEqualTo(29);
 
-        r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
+        r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(30);
@@ -150,19 +127,19 @@ class IngestIntegrationTests {
         }
 
         // latest of a closed store: from disk
-        latest = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames/latest")).build(),
+        latest = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames/latest")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(latest.statusCode()).isEqualTo(200);
         assertThat(latest.headers().firstValue("Content-Type")).contains("image/png");
         assertThat(Barcode.decode(ImageCodec.decode(latest.body(), false))).isEqualTo(29);
 
         // no more frames into a closed store
-        r = pushChunked(id, Records.frames(30, 31, 48, 64, 1));
+        r = http.pushChunked(id, Records.frames(30, 31, 48, 64, 1));
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(json(r).get("type").asString()).isEqualTo("/problems/store-closed");
 
         // closing again is harmless: the summary as read from disk
-        r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
+        r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/close")).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(30);
@@ -174,7 +151,7 @@ class IngestIntegrationTests {
     void videoStoresWrittenOverHttpReopenWithEveryBarcode(String format) throws Exception {
         String path = "video/" + format.replace('/', '_');
         String id = create(path, format, "[96, 128, 3]", 10);
-        HttpResponse<String> r = pushChunked(id, Records.frames(0, 25, 96, 128, 3));
+        HttpResponse<String> r = http.pushChunked(id, Records.frames(0, 25, 96, 128, 3));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         // finished chunks are readable while the store is still open
         waitFor(() -> {
@@ -185,7 +162,7 @@ class IngestIntegrationTests {
         try (StoreRegistry.Lease l = registry.lease(id)) {
             assertThat(Barcode.decode(l.store().getFrameByIndex(19).image())).isEqualTo(19);
         }
-        HttpResponse<byte[]> latest = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames/latest?format=jpeg"))
+        HttpResponse<byte[]> latest = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames/latest?format=jpeg"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(Barcode.decode(ImageCodec.decode(latest.body(), true))).isEqualTo(24);
         sessions.close(id);
@@ -196,7 +173,7 @@ class IngestIntegrationTests {
     void conflictNamesTheExistingStoreAndExistOkContinuesAMatchingOne() throws Exception {
         String spec = "\"format\": \"npy\", \"imgshape\": [48, 64], \"imgdtype\": \"uint8\"";
         String id = create("again/rig1", "npy", "[48, 64]", 10);
-        HttpResponse<String> r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
+        HttpResponse<String> r = http.postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(json(r).get("type").asString()).isEqualTo("/problems/conflict");
         assertThat(json(r).get("id").asString()).isEqualTo(id);
@@ -205,8 +182,8 @@ class IngestIntegrationTests {
         assertThat(json(r).get("detail").asString()).contains("exist_ok");
 
         // exist_ok with the same spec: the open store, as it is
-        assertThat(pushChunked(id, Records.frames(0, 5, 48, 64, 1)).statusCode()).isEqualTo(200);
-        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
+        assertThat(http.pushChunked(id, Records.frames(0, 5, 48, 64, 1)).statusCode()).isEqualTo(200);
+        r = http.postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("id").asString()).isEqualTo(id);
         assertThat(json(r).get("live").asBoolean()).isTrue();
@@ -216,7 +193,7 @@ class IngestIntegrationTests {
         for (String other : List.of("\"format\": \"png\", \"imgshape\": [48, 64]",
                 "\"format\": \"npy\", \"imgshape\": [48, 96]",
                 "\"format\": \"npy\", \"imgshape\": [48, 64], \"imgdtype\": \"uint16\"")) {
-            r = postJson("/stores", "{\"path\": \"again/rig1\", " + other + ", \"exist_ok\": true}");
+            r = http.postJson("/stores", "{\"path\": \"again/rig1\", " + other + ", \"exist_ok\": true}");
             assertThat(r.statusCode()).as(other + " " + r.body()).isEqualTo(409);
             assertThat(json(r).get("id").asString()).isEqualTo(id);
             assertThat(json(r).get("detail").asString()).containsAnyOf("format", "imgshape", "imgdtype");
@@ -224,42 +201,42 @@ class IngestIntegrationTests {
 
         // closed: a 409 says writing=false; exist_ok reopens it for appending
         sessions.close(id);
-        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
+        r = http.postJson("/stores", "{\"path\": \"again/rig1\", " + spec + "}");
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(json(r).get("writing").asBoolean()).isFalse();
-        r = postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
+        r = http.postJson("/stores", "{\"path\": \"again/rig1\", " + spec + ", \"exist_ok\": true}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("live").asBoolean()).isTrue();
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(5);
-        assertThat(pushChunked(id, Records.frames(5, 8, 48, 64, 1)).statusCode()).isEqualTo(200);
+        assertThat(http.pushChunked(id, Records.frames(5, 8, 48, 64, 1)).statusCode()).isEqualTo(200);
         sessions.close(id);
         assertBarcodes(root.resolve("again/rig1"), 8, 0);
 
         // exist_ok where nothing exists yet: created (201)
-        r = postJson("/stores", "{\"path\": \"again/rig2\", " + spec + ", \"exist_ok\": true}");
+        r = http.postJson("/stores", "{\"path\": \"again/rig2\", " + spec + ", \"exist_ok\": true}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     @Test
     void createValidatesPathsFormatsAndShapes() throws Exception {
         create("valid/one", "npy", "[8, 8]", 10);
-        assertThat(postJson("/stores", "{\"path\": \"valid/one\", \"format\": \"npy\", \"imgshape\": [8, 8]}")
+        assertThat(http.postJson("/stores", "{\"path\": \"valid/one\", \"format\": \"npy\", \"imgshape\": [8, 8]}")
                 .statusCode()).isEqualTo(409);
-        assertThat(postJson("/stores", "{\"path\": \"valid/one/inner\", \"format\": \"npy\", \"imgshape\": [8, 8]}")
+        assertThat(http.postJson("/stores", "{\"path\": \"valid/one/inner\", \"format\": \"npy\", \"imgshape\": [8, 8]}")
                 .statusCode()).isEqualTo(409);
         for (String bad : List.of("../escape", "/abs/path", "a/../../b", ".hidden", "a//b", "")) {
-            HttpResponse<String> r = postJson("/stores", "{\"path\": \"" + bad
+            HttpResponse<String> r = http.postJson("/stores", "{\"path\": \"" + bad
                     + "\", \"format\": \"npy\", \"imgshape\": [8, 8]}");
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
         }
-        assertThat(postJson("/stores", "{\"path\": \"x/f\", \"format\": \"gif\", \"imgshape\": [8, 8]}")
+        assertThat(http.postJson("/stores", "{\"path\": \"x/f\", \"format\": \"gif\", \"imgshape\": [8, 8]}")
                 .statusCode()).isEqualTo(400);
-        assertThat(postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8]}")
+        assertThat(http.postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8]}")
                 .statusCode()).isEqualTo(400);
-        assertThat(postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8, 8, 4]}")
+        assertThat(http.postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8, 8, 4]}")
                 .statusCode()).isEqualTo(400);
-        assertThat(postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8, 8], "
+        assertThat(http.postJson("/stores", "{\"path\": \"x/s\", \"format\": \"npy\", \"imgshape\": [8, 8], "
                 + "\"imgdtype\": \"float32\"}").statusCode()).isEqualTo(400);
         assertThat(Files.exists(root.resolve("x"))).isFalse();
     }
@@ -270,7 +247,7 @@ class IngestIntegrationTests {
         byte[] body = Records.concat(Records.frames(0, 7, 48, 64, 1),
                 Records.record("{\"frame_number\": oops".getBytes(StandardCharsets.UTF_8), new byte[48 * 64]),
                 Records.frames(8, 12, 48, 64, 1));
-        HttpResponse<String> r = pushChunked(id, body);
+        HttpResponse<String> r = http.pushChunked(id, body);
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode p = json(r);
         assertThat(p.get("type").asString()).isEqualTo("/problems/malformed-record");
@@ -279,7 +256,7 @@ class IngestIntegrationTests {
 
         // short payload at the end of a second request
         byte[] full = Records.frames(7, 10, 48, 64, 1);
-        r = pushChunked(id, java.util.Arrays.copyOf(full, full.length - 100));
+        r = http.pushChunked(id, java.util.Arrays.copyOf(full, full.length - 100));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r).get("frames_accepted").asLong()).isEqualTo(2);
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(9);
@@ -304,7 +281,7 @@ class IngestIntegrationTests {
         } // closed without the last chunk
         // the store is given back to the next client
         waitFor(() -> !sessions.find(id).streaming());
-        HttpResponse<String> r = pushChunked(id, Records.frames(5, 8, 48, 64, 1));
+        HttpResponse<String> r = http.pushChunked(id, Records.frames(5, 8, 48, 64, 1));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         sessions.close(id);
         assertBarcodes(root.resolve("cut/off"), 8, 0);
@@ -323,9 +300,9 @@ class IngestIntegrationTests {
         feed.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         feed.flush();
         waitFor(() -> sessions.find(id).frameCount() == 13);
-        HttpResponse<String> second = pushChunked(id, Records.frames(100, 101, 48, 64, 1));
+        HttpResponse<String> second = http.pushChunked(id, Records.frames(100, 101, 48, 64, 1));
         assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close"))
+        assertThat(http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/close"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(409);
 
@@ -351,16 +328,16 @@ class IngestIntegrationTests {
     void singleFrameFormForCurl() throws Exception {
         String id = create("curl/png", "npy", "[48, 64, 3]", 10);
         byte[] png = ImageCodec.encode(Barcode.draw(42, 48, 64, 3, io.imgstore.format.PixelType.UINT8), ".png", 95);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames"))
                 .header("Content-Type", "image/png").header("X-Frame-Number", "42").header("X-Frame-Time", "12.5")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         byte[] raw = Barcode.draw(43, 48, 64, 3, io.imgstore.format.PixelType.UINT8).data();
-        r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+        r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames"))
                 .header("Content-Type", "application/octet-stream").header("X-Frame-Number", "43")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(2);
-        r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+        r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames"))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[17])).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(400);
@@ -484,7 +461,7 @@ class IngestIntegrationTests {
         }
         ws.close();
         // at once: the server may still be draining the socket's last frames; close waits for them
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/close"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/close"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("frame_count").asLong()).isEqualTo(4);

@@ -1,5 +1,6 @@
 package io.imgstore.service.ingest;
 
+import static io.imgstore.service.ingest.IngestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.format.Frame;
@@ -7,14 +8,11 @@ import io.imgstore.format.ImgStore;
 import io.imgstore.testing.Barcode;
 import io.imgstore.testing.ServiceIntegrationTest;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,6 @@ import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import tools.jackson.databind.JsonNode;
 
 /** The ingest limits over HTTP and WebSocket: sizes, frame numbers and times, payload lengths, extra data. */
 @ServiceIntegrationTest
@@ -52,34 +49,7 @@ class IngestLimitsIntegrationTests {
     @Autowired
     IngestSessions sessions;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> postJson(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> pushChunked(String id, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
-                        .header("Content-Type", IngestController.FRAMES)
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        return Records.JSON.readTree(r.body());
-    }
-
-    private String create(String path) throws Exception {
-        HttpResponse<String> r = postJson("/stores", "{\"path\": \"" + path + "\", \"format\": \"npy\", "
-                + "\"imgshape\": [48, 64], \"chunksize\": 100}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json(r).get("id").asString();
-    }
+    private final IngestHttp http = new IngestHttp(() -> port);
 
     private static void assertProblem(HttpResponse<String> r, int status, String type, String detail) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
@@ -109,14 +79,14 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void aStoreWithFramesLargerThanMaxFrameBytesIsRefusedAtCreation() throws Exception {
-        HttpResponse<String> r = postJson("/stores", "{\"path\": \"huge/one\", \"format\": \"npy\", "
+        HttpResponse<String> r = http.postJson("/stores", "{\"path\": \"huge/one\", \"format\": \"npy\", "
                 + "\"imgshape\": [16384, 16384, 3], \"imgdtype\": \"uint16\"}");
         assertProblem(r, 400, "bad-request", "imgstore.ingest.max-frame-bytes");
         assertThat(json(r).get("detail").asString()).contains("1610612736");
         assertThat(Files.exists(root.resolve("huge/one/metadata.yaml"))).isFalse();
         assertThat(sessions.budget().heldBytes()).isZero();
         // just within the limit is fine
-        r = postJson("/stores", "{\"path\": \"huge/ok\", \"format\": \"npy\", \"imgshape\": [8192, 8192, 3], "
+        r = http.postJson("/stores", "{\"path\": \"huge/ok\", \"format\": \"npy\", \"imgshape\": [8192, 8192, 3], "
                 + "\"imgdtype\": \"uint8\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         sessions.close(json(r).get("id").asString());
@@ -124,10 +94,10 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void aRecordWithAHugePayloadLengthIsMalformed() throws Exception {
-        String id = create("limits/huge_payload");
+        String id = http.create("limits/huge_payload", "npy", 48, 64, 100);
         byte[] body = Records.concat(Records.frames(0, 2, 48, 64, 1),
                 Records.record(Records.header(2, 1.0, null, "png", 1L << 40), new byte[16]));
-        HttpResponse<String> r = pushChunked(id, body);
+        HttpResponse<String> r = http.pushChunked(id, body);
         assertProblem(r, 400, "malformed-record", "payload_length 1099511627776");
         assertThat(json(r).get("frames_accepted").asLong()).isEqualTo(2);
         assertThat(sessions.budget().heldBytes()).isZero();
@@ -137,7 +107,7 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void badFrameNumbersAndTimesAreMalformedAndEarlierFramesKept() throws Exception {
-        String id = create("limits/numbers");
+        String id = http.create("limits/numbers", "npy", 48, 64, 100);
         long next = 0;
         List<String> bad = List.of("\"frame_number\": 1e30", "\"frame_number\": 18446744073709551616",
                 "\"frame_number\": 1.5", "\"frame_number\": 7, \"frame_time\": 1e400",
@@ -147,7 +117,7 @@ class IngestLimitsIntegrationTests {
                     Records.record(("{" + fields + ", \"payload_length\": 3072}").getBytes(StandardCharsets.UTF_8),
                             new byte[3072]),
                     Records.frames(next + 2, next + 3, 48, 64, 1));
-            HttpResponse<String> r = pushChunked(id, body);
+            HttpResponse<String> r = http.pushChunked(id, body);
             assertProblem(r, 400, "malformed-record", "record 2");
             assertThat(json(r).get("frames_accepted").asLong()).as(fields).isEqualTo(2);
             assertThat(json(r).get("frame_count").asLong()).isEqualTo(next + 2);
@@ -165,30 +135,30 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void rawRecordsWithoutOrWithAWrongPayloadLengthAreNeverStored() throws Exception {
-        String id = create("limits/lengths");
+        String id = http.create("limits/lengths", "npy", 48, 64, 100);
         // no payload_length
         byte[] body = Records.concat(Records.frames(0, 1, 48, 64, 1),
                 Records.record(Records.header(1, 1.0, null, null, -1), new byte[3072]));
-        HttpResponse<String> r = pushChunked(id, body);
+        HttpResponse<String> r = http.pushChunked(id, body);
         assertProblem(r, 400, "malformed-record", "payload_length");
         assertThat(json(r).get("frames_accepted").asLong()).isEqualTo(1);
         // a smaller frame with its honest length, followed by good records: refused, nothing garbled stored
         body = Records.concat(Records.record(Records.header(1, 1.0, null, null, 40 * 64), new byte[40 * 64]),
                 Records.frames(2, 6, 48, 64, 1));
-        r = pushChunked(id, body);
+        r = http.pushChunked(id, body);
         assertProblem(r, 400, "malformed-record", "payload_length 2560");
         assertThat(json(r).get("frames_accepted").asLong()).isZero();
         // a shape that is not the store's
         body = Records.record(("{\"frame_number\": 1, \"payload_length\": 3072, \"shape\": [64, 48]}")
                 .getBytes(StandardCharsets.UTF_8), new byte[3072]);
-        assertProblem(pushChunked(id, body), 400, "malformed-record", "shape");
-        assertThat(pushChunked(id, Records.frames(1, 3, 48, 64, 1)).statusCode()).isEqualTo(200);
+        assertProblem(http.pushChunked(id, body), 400, "malformed-record", "shape");
+        assertThat(http.pushChunked(id, Records.frames(1, 3, 48, 64, 1)).statusCode()).isEqualTo(200);
         sessions.close(id);
         assertBarcodes(root.resolve("limits/lengths"), List.of(0L, 1L, 2L));
     }
 
     private HttpResponse<String> pushOne(String id, String type, byte[] body, String number, String time) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/stores/" + id + "/frames")).header("Content-Type", type)
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames")).header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (number != null) {
             b.header("X-Frame-Number", number);
@@ -201,7 +171,7 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void theSingleFrameFormValidatesNumbersTimesAndSizes() throws Exception {
-        String id = create("limits/single");
+        String id = http.create("limits/single", "npy", 48, 64, 100);
         byte[] frame = Barcode.draw(4, 48, 64, 1, io.imgstore.format.PixelType.UINT8).data();
         for (String n : List.of("1e30", "18446744073709551616", "1.5", "x")) {
             assertProblem(pushOne(id, "application/octet-stream", frame, n, "1.0"), 400, "malformed-record", "X-Frame-Number");
@@ -220,10 +190,10 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void aStaleUploadIsRefusedByItsExpectedFrameCount() throws Exception {
-        String id = create("limits/expected");
-        assertThat(pushChunked(id, Records.frames(0, 3, 48, 64, 1)).statusCode()).isEqualTo(200);
+        String id = http.create("limits/expected", "npy", 48, 64, 100);
+        assertThat(http.pushChunked(id, Records.frames(0, 3, 48, 64, 1)).statusCode()).isEqualTo(200);
         // a request the client sent before it resynced and resent: it expected 2 frames, the store holds 3
-        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames"))
                         .header("Content-Type", IngestController.FRAMES)
                         .header(IngestController.EXPECTED_FRAME_COUNT, "2")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Records.frames(2, 5, 48, 64, 1))).build(),
@@ -231,7 +201,7 @@ class IngestLimitsIntegrationTests {
         assertProblem(stale, 409, "frame-count-mismatch", "holds 3");
         assertThat(json(stale).get("frame_count").asLong()).isEqualTo(3);
         assertThat(json(stale).get("frames_accepted").asLong()).isZero();
-        HttpResponse<String> resumed = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/frames"))
+        HttpResponse<String> resumed = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/frames"))
                         .header("Content-Type", IngestController.FRAMES)
                         .header(IngestController.EXPECTED_FRAME_COUNT, "3")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Records.frames(3, 5, 48, 64, 1))).build(),
@@ -244,26 +214,26 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void extraDataIsBoundedPerRequestAndPerChunk() throws Exception {
-        String id = create("limits/extra");
-        assertThat(pushChunked(id, Records.frames(0, 1, 48, 64, 1)).statusCode()).isEqualTo(200);
+        String id = http.create("limits/extra", "npy", 48, 64, 100);
+        assertThat(http.pushChunked(id, Records.frames(0, 1, 48, 64, 1)).statusCode()).isEqualTo(200);
         String big = "{\"note\": \"" + "x".repeat(1200) + "\"}";
-        assertProblem(postJson("/stores/" + id + "/extra-data", big), 413, "payload-too-large", "max-extra-data-bytes");
+        assertProblem(http.postJson("/stores/" + id + "/extra-data", big), 413, "payload-too-large", "max-extra-data-bytes");
         // without a Content-Length (chunked): read up to the limit only
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/stores/" + id + "/extra-data"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(http.uri("/stores/" + id + "/extra-data"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
                         ("{\"note\": \"" + "y".repeat(5_000_000) + "\"}").getBytes(StandardCharsets.UTF_8)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(r, 413, "payload-too-large", "max-extra-data-bytes");
-        assertProblem(postJson("/stores/" + id + "/extra-data", "[1, 2]"), 400, "bad-request", "JSON object");
+        assertProblem(http.postJson("/stores/" + id + "/extra-data", "[1, 2]"), 400, "bad-request", "JSON object");
         // per chunk: 1800 bytes of .extra.json (each of these records is about 670 bytes)
         String medium = "{\"note\": \"" + "z".repeat(600) + "\"}";
-        assertThat(postJson("/stores/" + id + "/extra-data", medium).statusCode()).isEqualTo(200);
-        assertThat(postJson("/stores/" + id + "/extra-data", medium).statusCode()).isEqualTo(200);
-        assertProblem(postJson("/stores/" + id + "/extra-data", medium), 413, "payload-too-large", "per chunk");
+        assertThat(http.postJson("/stores/" + id + "/extra-data", medium).statusCode()).isEqualTo(200);
+        assertThat(http.postJson("/stores/" + id + "/extra-data", medium).statusCode()).isEqualTo(200);
+        assertProblem(http.postJson("/stores/" + id + "/extra-data", medium), 413, "payload-too-large", "per chunk");
         // in a record header
         byte[] rec = Records.record(Records.header(1, 1.0, Map.of("note", "w".repeat(1200)), null, 3072), new byte[3072]);
-        assertProblem(pushChunked(id, rec), 400, "malformed-record", "max-extra-data-bytes");
+        assertProblem(http.pushChunked(id, rec), 400, "malformed-record", "max-extra-data-bytes");
         sessions.close(id);
         try (ImgStore s = ImgStore.open(root.resolve("limits/extra"))) {
             assertThat(s.extraData()).hasSize(2);
@@ -273,7 +243,7 @@ class IngestLimitsIntegrationTests {
 
     @Test
     void theWebSocketRefusesBadRecordsAndLargeExtraDataAndKeepsGoing() throws Exception {
-        String id = create("limits/ws");
+        String id = http.create("limits/ws", "npy", 48, 64, 100);
         IngestIntegrationTests.Collector answers = new IngestIntegrationTests.Collector();
         WebSocketSession ws = new StandardWebSocketClient().execute(answers,
                 "ws://localhost:" + port + "/stores/" + id + "/ingest").get(5, TimeUnit.SECONDS);
