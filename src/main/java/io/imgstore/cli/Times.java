@@ -1,5 +1,6 @@
 package io.imgstore.cli;
 
+import io.imgstore.format.FrameTimes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,11 +13,13 @@ final class Times {
     }
 
     /**
-     * The shortest decimal that parses back to exactly this double, without exponent
-     * ({@code 1700300166.2857847}); {@code NaN}/{@code Infinity} as Java spells them.
+     * The library's frame-time text ({@link FrameTimes#format}: the shortest decimal that parses back
+     * to exactly this double, without exponent, {@code 1700300166.2857847}), whole seconds without
+     * the {@code .0}; {@code NaN}/{@code Infinity} as Java spells them.
      */
     static String plain(double seconds) {
-        return Double.isFinite(seconds) ? BigDecimal.valueOf(seconds).toPlainString() : Double.toString(seconds);
+        String s = FrameTimes.format(seconds);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
     }
 
     /** Seconds since the epoch as an ISO-8601 date-time with offset in {@code zone}, or "-" when not finite. */

@@ -1,13 +1,13 @@
-package io.imgstore.service.read;
+package io.imgstore.format;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * The one text form of a frame time (seconds since the epoch, a double) wherever the service writes
- * one: the {@code X-Frame-Time} headers, JSON ({@link PlainNumberSerializer}, the frame-metadata
- * stream, live messages) and CSV. A plain decimal, never an exponent, with the fewest significant
+ * The one text form of a frame time (seconds since the epoch, a double) wherever one is written: the
+ * service's {@code X-Frame-Time} headers, JSON (the read API, bulk records, live messages) and CSV,
+ * and the CLI. A plain decimal, never an exponent, with the fewest significant
  * digits that parse back to exactly the same double, and at least one digit after the point:
  * {@code 1795964526.0282264}, {@code 1700000000.0}, {@code 0.0000001}.
  */

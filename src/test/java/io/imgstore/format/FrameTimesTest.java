@@ -1,4 +1,4 @@
-package io.imgstore.service.read;
+package io.imgstore.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
 package io.imgstore.service.bulk;
 
 import io.imgstore.format.Frame;
+import io.imgstore.format.FrameTimes;
 import io.imgstore.format.PixelType;
 import java.io.IOException;
-import java.math.BigDecimal;
 
 /** Writes the frames of one bulk answer as they are decoded: one frame in memory at a time. */
 interface FrameWriter {
@@ -21,8 +21,8 @@ interface FrameWriter {
         return t == PixelType.UINT8 ? "|u1" : "<u2";
     }
 
-    /** A frame time as the shortest decimal that parses back to the same double, without exponent. */
+    /** A frame time in JSON: {@link FrameTimes#format}, {@code null} when not finite. */
     static String time(double t) {
-        return Double.isFinite(t) ? BigDecimal.valueOf(t).toPlainString() : "null";
+        return Double.isFinite(t) ? FrameTimes.format(t) : "null";
     }
 }

@@ -2,13 +2,13 @@ package io.imgstore.service.live;
 
 import io.imgstore.format.Frame;
 import io.imgstore.format.FrameNotFoundException;
+import io.imgstore.format.FrameTimes;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreRegistry;
 import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.LatestFrame;
 import io.imgstore.service.ingest.WriterSession;
 import io.imgstore.service.read.FrameRendering;
-import io.imgstore.service.read.FrameTimes;
 import io.imgstore.service.read.Representation;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,7 @@
 package io.imgstore.service.live;
 
 import io.imgstore.format.Frame;
+import io.imgstore.format.FrameTimes;
 import io.imgstore.format.ImgStore;
 import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreRegistry;
@@ -8,7 +9,6 @@ import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.LatestFrame;
 import io.imgstore.service.ingest.WriterSession;
 import io.imgstore.service.read.FrameRendering;
-import io.imgstore.service.read.FrameTimes;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;
 import jakarta.annotation.PreDestroy;

@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.format.FrameTimes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.imgstore.service.read;
 
+import io.imgstore.format.FrameTimes;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;

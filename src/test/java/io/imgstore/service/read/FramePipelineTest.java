@@ -3,6 +3,7 @@ package io.imgstore.service.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imgstore.format.FrameTimes;
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.internal.DirectoryFrameSource;

@@ -2,6 +2,7 @@ package io.imgstore.service.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imgstore.format.FrameTimes;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static io.imgstore.service.read.HttpTestSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.format.Frame;
+import io.imgstore.format.FrameTimes;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
