@@ -1,12 +1,12 @@
 package io.imgstore.format.internal;
 
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
-import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
