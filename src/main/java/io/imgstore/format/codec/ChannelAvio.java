@@ -46,8 +46,13 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class ChannelAvio implements AutoCloseable {
 
-    /** I/O buffer: FFmpeg reads the channel in pieces of this size (the piece that holds a seek target and on). */
-    static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * I/O buffer: FFmpeg reads the channel in pieces of this size (from a seek target on). FFmpeg's
+     * own file I/O uses the same 32 KiB; a random frame costs its GOP plus at most about one buffer
+     * (measured in {@code ChannelAvioTest}). Storage with costly requests (object storage) reads ahead
+     * and caches blocks in its channel, below this.
+     */
+    static final int BUFFER_SIZE = 32 * 1024;
     /** {@code AVERROR(EIO)}: FFmpeg's error numbers are negated POSIX errno values. */
     private static final int AVERROR_EIO = -5;
     private static final int SEEK_SET = 0;
