@@ -98,6 +98,13 @@ import org.bytedeco.javacpp.PointerPointer;
  * frames read back as written), and expanded from limited (16..235) to full range by swscale
  * otherwise. For colour content this equals OpenCV's {@code BGR2GRAY} of the decoded frame up to
  * rounding (both are BT.601 luma).
+ *
+ * <p>Where the bytes come from: {@link #open(Path, boolean)} and a
+ * {@linkplain StoreFiles#localFile local} file of {@link #open(StoreFiles, Path, boolean)} are opened
+ * by FFmpeg by path; any other file (object storage, memory) is read through a custom I/O context
+ * over {@link StoreFiles#newChannel} ({@link ChannelAvio}), created with the demuxer and freed with it
+ * ({@link #close()}, and on the re-open of a rewind). {@link #openViaChannel} takes that path for a
+ * local file too (tests, benchmarks).
  */
 public final class VideoChunkReader implements AutoCloseable {
 

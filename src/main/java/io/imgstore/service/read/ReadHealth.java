@@ -26,7 +26,9 @@ class ReadHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        boolean readable = Files.isDirectory(catalog.root()) && Files.isReadable(catalog.root());
+        boolean readable = catalog.files().localFile(catalog.root()).isPresent()
+                ? Files.isDirectory(catalog.root()) && Files.isReadable(catalog.root())
+                : catalog.files().isDirectory(catalog.root());
         Health.Builder b = readable ? Health.up() : Health.down().withDetail("error", "store root not readable");
         return b.withDetail("open_stores", registry.openStores())
                 .withDetail("frame_workers_active", workers.active())
