@@ -182,4 +182,118 @@ class ChannelAvioTest {
         assertThat(ChannelAvio.live()).isEqualTo(liveBefore);
         assertThat(counting.channelsOpen()).isZero();
     }
+
+    /** The local disk, whose channels fail with an I/O error once {@code failAfter} bytes were read. */
+    private static StoreFiles failingAfter(long failAfter) {
+        return new StoreFiles() {
+            public byte[] read(Path file) throws java.io.IOException {
+                return LOCAL().read(file);
+            }
+
+            public String readString(Path file) throws java.io.IOException {
+                return LOCAL().readString(file);
+            }
+
+            public java.io.Reader newReader(Path file) throws java.io.IOException {
+                return LOCAL().newReader(file);
+            }
+
+            public java.io.InputStream newInputStream(Path file) throws java.io.IOException {
+                return LOCAL().newInputStream(file);
+            }
+
+            public java.nio.channels.SeekableByteChannel newChannel(Path file) throws java.io.IOException {
+                java.nio.channels.SeekableByteChannel c = LOCAL().newChannel(file);
+                return new java.nio.channels.SeekableByteChannel() {
+                    long read;
+
+                    public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+                        if (read >= failAfter) {
+                            throw new java.io.IOException("connection reset (test)");
+                        }
+                        int n = c.read(dst);
+                        read += Math.max(0, n);
+                        return n;
+                    }
+
+                    public int write(java.nio.ByteBuffer src) {
+                        throw new java.nio.channels.NonWritableChannelException();
+                    }
+
+                    public long position() throws java.io.IOException {
+                        return c.position();
+                    }
+
+                    public java.nio.channels.SeekableByteChannel position(long p) throws java.io.IOException {
+                        c.position(p);
+                        return this;
+                    }
+
+                    public long size() throws java.io.IOException {
+                        return c.size();
+                    }
+
+                    public java.nio.channels.SeekableByteChannel truncate(long size) {
+                        throw new java.nio.channels.NonWritableChannelException();
+                    }
+
+                    public boolean isOpen() {
+                        return c.isOpen();
+                    }
+
+                    public void close() throws java.io.IOException {
+                        c.close();
+                    }
+                };
+            }
+
+            public boolean isFile(Path file) {
+                return LOCAL().isFile(file);
+            }
+
+            public boolean exists(Path file) {
+                return LOCAL().exists(file);
+            }
+
+            public long size(Path file) throws java.io.IOException {
+                return LOCAL().size(file);
+            }
+
+            public java.nio.file.attribute.FileTime lastModified(Path file) throws java.io.IOException {
+                return LOCAL().lastModified(file);
+            }
+
+            public List<Path> list(Path folder) throws java.io.IOException {
+                return LOCAL().list(folder);
+            }
+
+            public Path realPath(Path file) throws java.io.IOException {
+                return LOCAL().realPath(file);
+            }
+        };
+    }
+
+    private static StoreFiles LOCAL() {
+        return StoreFiles.LOCAL;
+    }
+
+    @Test
+    void aChannelThatFailsMidStreamIsACorruptStoreErrorNotACrashAndFreesEverything() {
+        long liveBefore = ChannelAvio.live();
+        // at open (before the index is read) and later, during a read far into the chunk
+        assertThatThrownBy(() -> VideoChunkReader.open(failingAfter(1000), chunk, false))
+                .isInstanceOf(io.imgstore.format.ImgStoreException.class);
+        int failures = 0;
+        for (long after : new long[] {70_000, 200_000, 600_000}) {
+            try (VideoChunkReader r = VideoChunkReader.open(failingAfter(after), chunk, false)) {
+                for (int i = 0; i < FRAMES; i += 7) {
+                    assertThat(Barcode.decodeStrip(r.read(i))).isEqualTo(i);
+                }
+            } catch (io.imgstore.format.ImgStoreException e) {
+                failures++; // reads past the failure point fail cleanly; frames before it were exact
+            }
+        }
+        assertThat(failures).as("reads that reached the failing bytes").isPositive();
+        assertThat(ChannelAvio.live()).isEqualTo(liveBefore);
+    }
 }
