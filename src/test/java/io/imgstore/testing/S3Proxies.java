@@ -62,6 +62,19 @@ public final class S3Proxies implements AutoCloseable {
         return jar;
     }
 
+    private static S3Proxies shared;
+
+    /**
+     * One server for the whole test JVM, started on first use and killed when the JVM exits (tests
+     * use their own buckets on it).
+     */
+    public static synchronized S3Proxies shared() throws IOException {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start();
+        }
+        return shared;
+    }
+
     /** Starts a server (waits until it accepts connections; a few seconds). */
     public static S3Proxies start() throws IOException {
         Path jar = jar();

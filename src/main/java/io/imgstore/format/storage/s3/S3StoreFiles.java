@@ -172,11 +172,12 @@ public final class S3StoreFiles implements StoreFiles {
         this.location = Objects.requireNonNull(location, "location");
         this.options = Objects.requireNonNull(options, "options");
         this.anchor = location.anchor();
-        this.meta = Caffeine.newBuilder().expireAfterWrite(options.metadataTtl())
+        // maintenance (eviction) on the calling thread: the bound holds when a put returns
+        this.meta = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(options.metadataTtl())
                 .maximumSize(options.metadataEntries()).build();
-        this.folders = Caffeine.newBuilder().expireAfterWrite(options.metadataTtl())
+        this.folders = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(options.metadataTtl())
                 .maximumSize(options.metadataEntries()).build();
-        this.blocks = Caffeine.newBuilder().maximumWeight(options.blockCacheBytes())
+        this.blocks = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(options.blockCacheBytes())
                 .weigher((BlockKey k, byte[] v) -> v.length + 64 + 2 * k.key().length()).build();
     }
 
@@ -196,6 +197,12 @@ public final class S3StoreFiles implements StoreFiles {
     /** The requests and bytes so far. */
     public S3Stats stats() {
         return new S3Stats(gets.sum(), heads.sum(), lists.sum(), bytesFetched.sum(), cacheHits.sum(), cacheMisses.sum());
+    }
+
+    /** The weight of the blocks cached now (their bytes and a small overhead per block). */
+    public long cachedBlockBytes() {
+        blocks.cleanUp();
+        return blocks.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     /** Forgets all remembered metadata (after writing through another client, for example). */
