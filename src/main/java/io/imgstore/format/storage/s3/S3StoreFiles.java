@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -442,7 +443,7 @@ public final class S3StoreFiles implements StoreFiles {
         String prefix = key.isEmpty() ? "" : key + "/";
         List<Path> out = new ArrayList<>();
         String token = null;
-        boolean anything = false;
+        long seen = 0; // every entry the server sent, kept or not: bounds the walk too
         do {
             ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
                     .prefix(prefix).delimiter("/").maxKeys(LIST_PAGE);
@@ -456,45 +457,52 @@ public final class S3StoreFiles implements StoreFiles {
             } catch (SdkException e) {
                 throw mapped(folder, "LIST", e);
             }
+            int page = r.commonPrefixes().size() + r.contents().size();
+            seen += page;
+            if (seen > options.maxListEntries()) {
+                throw tooMany(folder);
+            }
             for (CommonPrefix cp : r.commonPrefixes()) {
-                anything = true;
                 String p = cp.prefix();
                 if (p == null || !p.startsWith(prefix) || !p.endsWith("/")) {
                     continue;
                 }
                 String name = p.substring(prefix.length(), p.length() - 1);
                 if (S3Location.validSegment(name)) {
-                    add(out, dir.resolve(name), folder);
+                    out.add(dir.resolve(name));
                     folders.put(prefix + name, true);
                 }
             }
             for (S3Object o : r.contents()) {
-                anything = true;
                 String k = o.key();
                 if (k == null || !k.startsWith(prefix)) {
                     continue;
                 }
                 String name = k.substring(prefix.length());
                 if (S3Location.validSegment(name)) {
-                    add(out, dir.resolve(name), folder);
+                    out.add(dir.resolve(name));
                     meta.put(k, new Meta(true, o.size() == null ? 0 : o.size(), seconds(o.lastModified()), o.eTag()));
                 }
             }
-            token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
-        } while (token != null && !token.isEmpty());
-        if (!anything && !dir.equals(anchor)) {
+            String next = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+            if (next != null && (page == 0 || next.isEmpty() || next.equals(token))) {
+                throw new IOException(folder + ": the server's listing does not advance (empty page or repeated token)");
+            }
+            token = next;
+        } while (token != null);
+        if (seen == 0 && !dir.equals(anchor)) {
+            if (!key.isEmpty() && head(folder, key).exists()) {
+                throw new NotDirectoryException(folder.toString());
+            }
             throw new NoSuchFileException(folder.toString());
         }
-        folders.put(key, anything);
+        folders.put(key, seen > 0);
         return out;
     }
 
-    private void add(List<Path> out, Path p, Path folder) throws IOException {
-        if (out.size() >= options.maxListEntries()) {
-            throw new FileSystemException(folder.toString(), null,
-                    "more than " + options.maxListEntries() + " entries in the folder");
-        }
-        out.add(p);
+    private FileSystemException tooMany(Path folder) {
+        return new FileSystemException(folder.toString(), null,
+                "more than " + options.maxListEntries() + " entries in the folder");
     }
 
     // ------------------------------------------------------------------ random access

@@ -12,6 +12,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,6 +164,47 @@ class S3StoreFilesTest {
         assertThatThrownBy(() -> f.lastModified(absent)).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> f.realPath(absent)).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> f.list(f.anchor().resolve("no-folder"))).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> f.list(f.anchor().resolve("a.bin"))).isInstanceOf(NotDirectoryException.class);
+    }
+
+    @Test
+    void modificationTimesAgreeBetweenListingAndHead() throws Exception {
+        S3StoreFiles listed = files();
+        listed.list(listed.anchor());
+        S3StoreFiles headed = files();
+        for (String name : List.of("a.bin", "small.txt", "empty.bin")) {
+            Path p = listed.anchor().resolve(name);
+            assertThat(listed.lastModified(p)).as(name).isEqualTo(headed.lastModified(p));
+        }
+        assertThat(listed.stats().heads()).isZero();
+        assertThat(headed.stats().heads()).isEqualTo(3);
+    }
+
+    @Test
+    void anObjectReplacedWhileAChannelReadsItFailsInsteadOfMixingVersions() throws Exception {
+        byte[] v1 = new byte[4 * BLOCK];
+        byte[] v2 = new byte[4 * BLOCK];
+        Arrays.fill(v1, (byte) 1);
+        Arrays.fill(v2, (byte) 2);
+        put("root/mutable/chunk.bin", v1);
+        S3StoreFiles f = new S3StoreFiles(client, S3Location.parse("s3://" + BUCKET + "/root/mutable"),
+                S3StoreFiles.Options.defaults().withBlockSize(BLOCK).withReadAheadBlocks(0));
+        try (SeekableByteChannel ch = f.newChannel(f.anchor().resolve("chunk.bin"))) {
+            ByteBuffer one = ByteBuffer.allocate(10);
+            ch.read(one);
+            assertThat(one.array()[0]).isEqualTo((byte) 1);
+            put("root/mutable/chunk.bin", v2);
+            ch.position(3L * BLOCK);
+            assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10)))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("changed while it was read");
+        }
+        // a new channel (after the metadata expired or was forgotten) reads the new version
+        f.invalidateMetadata();
+        try (SeekableByteChannel ch = f.newChannel(f.anchor().resolve("chunk.bin"))) {
+            ByteBuffer buf = ByteBuffer.allocate(10);
+            ch.position(3L * BLOCK).read(buf);
+            assertThat(buf.array()[0]).isEqualTo((byte) 2);
+        }
     }
 
     @Test
