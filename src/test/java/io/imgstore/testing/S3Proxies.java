@@ -48,7 +48,15 @@ public final class S3Proxies implements AutoCloseable {
         this.endpoint = endpoint;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
-        this.hook = new Thread(process::destroyForcibly, "s3proxy-kill");
+        this.hook = new Thread(() -> {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delete(dir);
+        }, "s3proxy-kill");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
