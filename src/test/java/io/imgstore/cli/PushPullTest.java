@@ -326,6 +326,29 @@ class PushPullTest {
     }
 
     @Test
+    void noFolderIsCreatedThroughASymbolicLink() throws Exception {
+        String bucket = bucket();
+        putWithChecksum(bucket, "s/link/deeper/x.bin", new byte[] {1, 2, 3});
+        putWithChecksum(bucket, "s/metadata.yaml", "x: 1\n".getBytes(StandardCharsets.UTF_8));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path into = Files.createDirectories(tmp.resolve("in/s"));
+        Files.createSymbolicLink(into.resolve("link"), outside);
+        Run pull = run("pull", "s3://" + bucket + "/s", tmp.resolve("in").toString(), "-q");
+        assertThat(pull.exit()).isEqualTo(1);
+        assertThat(pull.err()).startsWith("imgstore pull: refusing key s/link/deeper/x.bin: ")
+                .contains("is a symbolic link");
+        try (Stream<Path> s = Files.list(outside)) {
+            assertThat(s).isEmpty();
+        }
+        assertThat(into.resolve("metadata.yaml")).doesNotExist();
+    }
+
+    private static void putWithChecksum(String bucket, String key, byte[] bytes) throws Exception {
+        client.putObject(PutObjectRequest.builder().bucket(bucket).key(key)
+                .metadata(Map.of(StoreTransfer.SHA256_METADATA, sha256(bytes))).build(), RequestBody.fromBytes(bytes));
+    }
+
+    @Test
     void aStoreOpenForWritingIsRefused() throws Exception {
         String bucket = bucket();
         Path dir = tmp.resolve("live");

@@ -400,13 +400,9 @@ public final class StoreTransfer {
         long total = 0;
         for (Entry e : files) {
             total += e.size();
-            Path target = dir.resolve(e.relative());
+            Path target = (root != null ? root : dir).resolve(e.relative());
             if (root != null) {
-                Files.createDirectories(target.getParent());
-                if (!target.getParent().toRealPath().startsWith(root)) {
-                    throw new IOException("refusing key " + S3Location.printable(source.key(e.relative()))
-                            + ": it resolves outside " + dir + " (symbolic link)");
-                }
+                createParents(root, e.relative(), source.key(e.relative()), dir);
             }
             if (sameLocalFile(source, e, target)) {
                 listener.bytes(e.size());
@@ -423,6 +419,34 @@ public final class StoreTransfer {
             listener.file(e.relative(), e.size(), Action.COPIED);
         }
         return new Result(dir.toString(), files.size(), copied, files.size() - copied, bytesCopied, total);
+    }
+
+    /**
+     * Creates the folders of {@code relative} below {@code root} one by one, refusing any that is a
+     * symbolic link or not a folder: {@code Files.createDirectories} would follow a link that is
+     * already there and create folders outside the target before a check could see it.
+     */
+    private static void createParents(Path root, String relative, String key, Path dir) throws IOException {
+        String[] segments = relative.split("/", -1);
+        Path p = root;
+        for (int i = 0; i < segments.length - 1; i++) {
+            p = p.resolve(segments[i]);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException ex) {
+                try {
+                    Files.createDirectory(p);
+                } catch (FileAlreadyExistsException raced) {
+                    // created meanwhile: checked below
+                }
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (a.isSymbolicLink() || !a.isDirectory()) {
+                throw new IOException("refusing key " + S3Location.printable(key) + ": " + p
+                        + " is a symbolic link or not a folder (a way outside " + dir + ")");
+            }
+        }
     }
 
     /** The objects under {@code source/}, checked, in download order; refuses hostile keys. */
