@@ -185,6 +185,8 @@ class PushPullTest {
 
         // pull resumes too: a deleted and a changed local file come back, nothing else is fetched
         Files.delete(into.resolve("rig/000000/000004.png"));
+        // what a pull killed while it wrote 000004.png leaves; the next pull writes over it and moves it in place
+        Files.write(into.resolve("rig/000000/.000004.png" + StoreTransfer.PART_SUFFIX), new byte[] {9, 9});
         Files.write(into.resolve("rig/000003/index.npz"), new byte[] {1, 2, 3});
         Run pull = run("pull", "s3://" + bucket + "/rig", into.toString(), "-q");
         assertThat(pull.out()).as(pull.err()).contains("2 downloaded").contains((local.size() - 2) + " unchanged");
@@ -295,7 +297,8 @@ class PushPullTest {
         String bucket = bucket();
         assertThat(run("push", store.toString(), "s3://" + bucket, "-q").exit()).isZero();
         for (String hostile : List.of("rig/../../escaped", "rig/sub/../../../escaped", "rig//etc/passwd",
-                "rig/./x", "rig/a\\..\\..\\escaped", "rig/C:/escaped", "rig/bad\u0007name", "rig/..")) {
+                "rig/./x", "rig/a\\..\\..\\escaped", "rig/C:/escaped", "rig/bad\u0007name", "rig/..",
+                "rig/000000/.000000.png.imgstore-pull")) {
             Path into = Files.createDirectories(tmp.resolve("in-" + Integer.toHexString(hostile.hashCode())));
             S3Client lying = withExtraKey(client, hostile);
             assertThatThrownBy(() -> new StoreTransfer(lying, StoreTransfer.Options.defaults())

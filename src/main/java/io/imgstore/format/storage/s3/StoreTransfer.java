@@ -77,6 +77,9 @@ public final class StoreTransfer {
     /** The user-metadata name of an object's SHA-256 (the header is {@code x-amz-meta-imgstore-sha256}). */
     public static final String SHA256_METADATA = "imgstore-sha256";
 
+    /** Suffix of pull's temporary files ({@code .NAME.imgstore-pull}); keys ending with it are refused. */
+    public static final String PART_SUFFIX = ".imgstore-pull";
+
     private static final int BUFFER = 1 << 20;
     private static final int MAX_PARTS = 10_000;
 
@@ -503,6 +506,10 @@ public final class StoreTransfer {
                 throw new IOException("refusing key " + S3Location.printable(key)
                         + ": a file name must not be empty, '.', '..' or hold '/', '\\', ':', '?', '#' or control characters");
             }
+            if (segment.endsWith(PART_SUFFIX)) {
+                throw new IOException("refusing key " + S3Location.printable(key) + ": names ending with "
+                        + PART_SUFFIX + " are pull's temporary files");
+            }
         }
     }
 
@@ -526,7 +533,8 @@ public final class StoreTransfer {
 
     private void download(S3Location source, Entry e, Path target, Listener listener) throws IOException {
         String key = source.key(e.relative());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".imgstore-pull");
+        // a fixed name: a pull killed half-way (kill -9, power) leaves it, and the next pull reuses it
+        Path tmp = target.resolveSibling("." + target.getFileName() + PART_SUFFIX);
         boolean moved = false;
         try {
             GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(source.bucket()).key(key);
@@ -537,7 +545,8 @@ public final class StoreTransfer {
             long n = 0;
             String expected;
             try (ResponseInputStream<GetObjectResponse> in = client.getObject(req.build());
-                    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
                 GetObjectResponse r = in.response();
                 expected = r.metadata().get(SHA256_METADATA);
                 if (expected == null && !options.allowUnverified()) {
