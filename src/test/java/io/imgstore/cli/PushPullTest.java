@@ -429,6 +429,11 @@ class PushPullTest {
         Run noName = run("pull", "s3://" + bucket, tmp.toString());
         assertThat(noName.exit()).isEqualTo(1);
         assertThat(noName.err()).contains("must name a store");
+        Run noBucket = run("push", store.toString(), "s3://no-such-bucket-here/x", "-q");
+        assertThat(noBucket.exit()).isEqualTo(1);
+        assertThat(noBucket.err()).startsWith("imgstore push: ").contains("NoSuchBucket").hasLineCount(1);
+        Run byMetadataFile = run("push", store.resolve("metadata.yaml").toString(), "s3://" + bucket, "-q");
+        assertThat(byMetadataFile.out()).as(byMetadataFile.err()).contains("pushed to s3://" + bucket + "/u:");
         Run badAs = run("push", store.toString(), "s3://" + bucket, "--as", "a/b");
         assertThat(badAs.exit()).isEqualTo(1);
         assertThat(badAs.err()).contains("invalid store name 'a/b'");
