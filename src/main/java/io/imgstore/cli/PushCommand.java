@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,17 +47,24 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "list the files that would be uploaded, upload nothing")
     boolean dryRun;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
+            description = "files transferred at the same time, 1.." + StoreTransfer.MAX_JOBS + " (default ${DEFAULT-VALUE})")
+    int jobs;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress on standard error")
     boolean quiet;
 
     @Override
     public Integer call() throws IOException {
+        if (jobs < 1 || jobs > StoreTransfer.MAX_JOBS) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and " + StoreTransfer.MAX_JOBS);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TransferProgress progress = TransferProgress.of(out, err, quiet, dryRun, "upload");
         StoreTransfer.Result r;
         try (S3Client client = S3Clients.fromEnvironment()) {
-            r = new StoreTransfer(client, StoreTransfer.Options.defaults().withDryRun(dryRun))
+            r = new StoreTransfer(client, StoreTransfer.Options.defaults().withJobs(jobs).withDryRun(dryRun))
                     .push(store, target, name, progress);
         } finally {
             progress.finish();

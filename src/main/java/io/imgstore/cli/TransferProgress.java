@@ -8,6 +8,7 @@ import java.util.Locale;
  * Progress of {@code push} and {@code pull} on standard error, in files and bytes, printed like
  * {@link Progress} (one line rewritten in place on a terminal, a plain line every 5 seconds
  * otherwise, nothing with {@code --quiet}). A dry run lists each file it would copy instead.
+ * Thread-safe: the transfer calls it from its worker threads.
  */
 final class TransferProgress implements StoreTransfer.Listener {
 
@@ -41,19 +42,19 @@ final class TransferProgress implements StoreTransfer.Listener {
     }
 
     @Override
-    public void planned(int files, long bytes) {
+    public synchronized void planned(int files, long bytes) {
         this.files = files;
         this.bytes = bytes;
     }
 
     @Override
-    public void bytes(long n) {
+    public synchronized void bytes(long n) {
         bytesDone += n;
         maybePrint();
     }
 
     @Override
-    public void file(String relative, long size, StoreTransfer.Action action) {
+    public synchronized void file(String relative, long size, StoreTransfer.Action action) {
         filesDone++;
         if (action == StoreTransfer.Action.WOULD_COPY) {
             out.printf("would %s %s (%d bytes)%n", what, relative, size);
@@ -71,7 +72,7 @@ final class TransferProgress implements StoreTransfer.Listener {
         print(now);
     }
 
-    void finish() {
+    synchronized void finish() {
         if (quiet || dryRun) {
             return;
         }

@@ -47,7 +47,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * {@code imgstore push} and {@code imgstore pull} (and {@link StoreTransfer} under them) against a
@@ -135,7 +134,7 @@ class PushPullTest {
         // a second pull and a second push find everything in place
         Run again = run("pull", "s3://" + bucket + "/lab/rigs/" + f.dir().getFileName(), into.toString(), "-q");
         assertThat(again.out()).as(again.err()).contains("0 downloaded").contains(local.size() + " unchanged");
-        Run pushAgain = run("push", f.dir().toString(), "s3://" + bucket + "/lab/rigs", "-q");
+        Run pushAgain = run("push", f.dir().toString(), "s3://" + bucket + "/lab/rigs", "-q", "--jobs", "1");
         assertThat(pushAgain.out()).as(pushAgain.err()).contains("0 uploaded").contains(local.size() + " unchanged");
     }
 
@@ -188,7 +187,7 @@ class PushPullTest {
         // what a pull killed while it wrote 000004.png leaves; the next pull writes over it and moves it in place
         Files.write(into.resolve("rig/000000/.000004.png" + StoreTransfer.PART_SUFFIX), new byte[] {9, 9});
         Files.write(into.resolve("rig/000003/index.npz"), new byte[] {1, 2, 3});
-        Run pull = run("pull", "s3://" + bucket + "/rig", into.toString(), "-q");
+        Run pull = run("pull", "s3://" + bucket + "/rig", into.toString(), "-q", "-j", "1");
         assertThat(pull.out()).as(pull.err()).contains("2 downloaded").contains((local.size() - 2) + " unchanged");
         assertSameFiles(into.resolve("rig"), local);
     }
@@ -202,17 +201,28 @@ class PushPullTest {
                 .push(store, S3Location.parse("s3://" + bucket + "/p"), null, new StoreTransfer.Listener() { });
         assertThat(rec.puts).hasSize(files(store).size());
         assertThat(rec.puts.get(rec.puts.size() - 1)).isEqualTo("p/order/metadata.yaml");
-        // the chunks' frame files come before every index
-        int lastFrame = -1;
-        int firstIndex = Integer.MAX_VALUE;
-        for (int i = 0; i < rec.puts.size(); i++) {
-            if (rec.puts.get(i).endsWith(".png")) {
-                lastFrame = i;
-            } else if (rec.puts.get(i).endsWith("index.npz")) {
-                firstIndex = Math.min(firstIndex, i);
+        // with 4 uploads at a time: metadata.yaml starts after every other upload ended, and every
+        // index after every frame file ended
+        List<String> ev = List.copyOf(rec.events);
+        int metadataStart = ev.indexOf("start p/order/metadata.yaml");
+        int lastEnd = -1;
+        int lastFrameEnd = -1;
+        int firstIndexStart = Integer.MAX_VALUE;
+        for (int i = 0; i < ev.size(); i++) {
+            String e = ev.get(i);
+            if (e.startsWith("end ") && !e.endsWith("metadata.yaml")) {
+                lastEnd = i;
+            }
+            if (e.startsWith("end ") && e.endsWith(".png")) {
+                lastFrameEnd = i;
+            }
+            if (e.startsWith("start ") && e.endsWith("index.npz")) {
+                firstIndexStart = Math.min(firstIndexStart, i);
             }
         }
-        assertThat(lastFrame).isLessThan(firstIndex);
+        assertThat(metadataStart).isGreaterThan(lastEnd);
+        assertThat(firstIndexStart).isGreaterThan(lastFrameEnd).isLessThan(Integer.MAX_VALUE);
+        assertThat(ev.stream().filter(e -> e.startsWith("start ")).count()).isEqualTo(files(store).size());
 
         List<String> order = new ArrayList<>();
         new StoreTransfer(client, StoreTransfer.Options.defaults()).pull(S3Location.parse("s3://" + bucket + "/p/order"),
@@ -419,6 +429,9 @@ class PushPullTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("invalid S3 bucket name").contains("Try 'imgstore push --help'");
         assertThat(run("pull", "s3://bucket/../x", tmp.toString()).exit()).isEqualTo(2);
+        Run jobs = run("push", store.toString(), "s3://bucket", "--jobs", "0");
+        assertThat(jobs.exit()).isEqualTo(2);
+        assertThat(jobs.err()).startsWith("imgstore push: --jobs must be between 1 and 64");
         Run noStore = run("push", tmp.resolve("nothing").toString(), "s3://somebucket");
         assertThat(noStore.exit()).isEqualTo(1);
         assertThat(noStore.err()).startsWith("imgstore push: no store at ");
@@ -482,9 +495,12 @@ class PushPullTest {
         return out;
     }
 
-    /** A client that records the keys of completed PUTs (single and multipart) in order, and the parts. */
+    /** A client that records the uploads (single PUT and multipart) as they start and end, and the parts. */
     static final class Recording {
+        /** Keys of completed uploads, in the order they completed. */
         final List<String> puts = Collections.synchronizedList(new ArrayList<>());
+        /** "start KEY" and "end KEY" of every upload, in order. */
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger parts = new AtomicInteger();
         private final S3Client real;
 
@@ -493,20 +509,25 @@ class PushPullTest {
         }
 
         S3Client proxy() {
-            return intercept(real, (name, args) -> {
+            return intercept(real, (name, args, done) -> {
+                String key = null;
                 if (name.equals("putObject") && args[0] instanceof PutObjectRequest r) {
-                    puts.add(r.key());
+                    key = r.key();
                 } else if (name.equals("completeMultipartUpload") && args[0] instanceof Consumer<?> c) {
                     CompleteMultipartUploadRequest.Builder b = CompleteMultipartUploadRequest.builder();
                     @SuppressWarnings("unchecked")
                     Consumer<CompleteMultipartUploadRequest.Builder> cb =
                             (Consumer<CompleteMultipartUploadRequest.Builder>) c;
                     cb.accept(b);
-                    puts.add(b.build().key());
-                } else if (name.equals("uploadPart") && args[0] instanceof Consumer<?>) {
+                    key = b.build().key();
+                } else if (name.equals("uploadPart") && done) {
                     parts.incrementAndGet();
-                } else if (name.equals("uploadPart") && args[0] instanceof UploadPartRequest) {
-                    parts.incrementAndGet();
+                }
+                if (key != null) {
+                    events.add((done ? "end " : "start ") + key);
+                    if (done) {
+                        puts.add(key);
+                    }
                 }
             }, null);
         }
@@ -514,7 +535,7 @@ class PushPullTest {
 
     /** A client whose listings of the bucket also name {@code extraKey} (a hostile server or bucket). */
     private static S3Client withExtraKey(S3Client real, String extraKey) {
-        return intercept(real, (name, args) -> { }, response -> {
+        return intercept(real, (name, args, done) -> { }, response -> {
             if (response instanceof ListObjectsV2Response r) {
                 List<S3Object> contents = new ArrayList<>(r.contents());
                 contents.add(S3Object.builder().key(extraKey).size(4L).eTag("\"x\"").build());
@@ -524,14 +545,16 @@ class PushPullTest {
         });
     }
 
+    /** Sees each call with arguments before it is made ({@code done} false) and after it succeeded. */
     interface Before {
-        void call(String method, Object[] args);
+        void call(String method, Object[] args, boolean done);
     }
 
     private static S3Client intercept(S3Client real, Before before, java.util.function.UnaryOperator<Object> after) {
         InvocationHandler h = (proxy, method, args) -> {
-            if (args != null && args.length > 0) {
-                before.call(method.getName(), args);
+            boolean withArgs = args != null && args.length > 0;
+            if (withArgs) {
+                before.call(method.getName(), args, false);
             }
             Object result;
             try {
@@ -547,6 +570,9 @@ class PushPullTest {
                 }
             } catch (InvocationTargetException e) {
                 throw e.getCause();
+            }
+            if (withArgs) {
+                before.call(method.getName(), args, true);
             }
             return after == null ? result : after.apply(result);
         };

@@ -5,6 +5,7 @@ import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,9 +26,18 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -80,6 +90,9 @@ public final class StoreTransfer {
     /** Suffix of pull's temporary files ({@code .NAME.imgstore-pull}); keys ending with it are refused. */
     public static final String PART_SUFFIX = ".imgstore-pull";
 
+    /** Most files copied at the same time. */
+    public static final int MAX_JOBS = 64;
+
     private static final int BUFFER = 1 << 20;
     private static final int MAX_PARTS = 10_000;
 
@@ -100,9 +113,11 @@ public final class StoreTransfer {
      * @param dryRun compare only, copy nothing
      * @param allowUnverified pull objects that carry no checksum (uploaded by another tool), checking
      *        only their size
+     * @param jobs files copied at the same time (1 .. {@value StoreTransfer#MAX_JOBS}; each multipart
+     *        upload holds one part in memory)
      */
     public record Options(long multipartThreshold, long partSize, int maxFiles, boolean dryRun,
-            boolean allowUnverified) {
+            boolean allowUnverified, int jobs) {
 
         public Options {
             if (partSize < S3Uploads.MIN_PART_SIZE || partSize > (1L << 30)) {
@@ -114,31 +129,38 @@ public final class StoreTransfer {
             if (maxFiles < 1) {
                 throw new IllegalArgumentException("maxFiles must be positive");
             }
+            if (jobs < 1 || jobs > MAX_JOBS) {
+                throw new IllegalArgumentException("jobs must be between 1 and " + MAX_JOBS);
+            }
         }
 
-        /** Multipart above 64 MiB in parts of 16 MiB, at most 5,000,000 files, copying, verified. */
+        /** Multipart above 64 MiB in parts of 16 MiB, at most 5,000,000 files, copying, verified, 4 at a time. */
         public static Options defaults() {
-            return new Options(64L << 20, 16L << 20, 5_000_000, false, false);
+            return new Options(64L << 20, 16L << 20, 5_000_000, false, false, 4);
+        }
+
+        public Options withJobs(int n) {
+            return new Options(multipartThreshold, partSize, maxFiles, dryRun, allowUnverified, n);
         }
 
         public Options withMultipart(long threshold, long part) {
-            return new Options(threshold, part, maxFiles, dryRun, allowUnverified);
+            return new Options(threshold, part, maxFiles, dryRun, allowUnverified, jobs);
         }
 
         public Options withMaxFiles(int max) {
-            return new Options(multipartThreshold, partSize, max, dryRun, allowUnverified);
+            return new Options(multipartThreshold, partSize, max, dryRun, allowUnverified, jobs);
         }
 
         public Options withDryRun(boolean dry) {
-            return new Options(multipartThreshold, partSize, maxFiles, dry, allowUnverified);
+            return new Options(multipartThreshold, partSize, maxFiles, dry, allowUnverified, jobs);
         }
 
         public Options withAllowUnverified(boolean allow) {
-            return new Options(multipartThreshold, partSize, maxFiles, dryRun, allow);
+            return new Options(multipartThreshold, partSize, maxFiles, dryRun, allow, jobs);
         }
     }
 
-    /** Progress callbacks, on the calling thread. */
+    /** Progress callbacks; with {@link Options#jobs} above 1 they come from several threads at once. */
     public interface Listener {
 
         /** The plan: how many files and bytes the store has. */
@@ -198,12 +220,9 @@ public final class StoreTransfer {
             List<Entry> files = localFiles(dir);
             listener.planned(files.size(), files.stream().mapToLong(Entry::size).sum());
             Map<String, Long> remote = listing(dest);
-            int copied = 0;
-            long bytesCopied = 0;
-            long total = 0;
-            for (Entry e : files) {
+            Counts counts = new Counts();
+            forEachInRanks(files, e -> {
                 Path file = dir.resolve(e.relative());
-                total += e.size();
                 Digests d = Digests.of(file);
                 if (d.size() != e.size()) {
                     throw new IOException(file + " changed size while it was pushed");
@@ -212,19 +231,18 @@ public final class StoreTransfer {
                 if (remoteSize != null && remoteSize == e.size() && d.sha256().equals(remoteSha256(dest, e.relative()))) {
                     listener.bytes(e.size());
                     listener.file(e.relative(), e.size(), Action.UNCHANGED);
-                    continue;
+                    return;
                 }
-                copied++;
-                bytesCopied += e.size();
+                counts.copied(e.size());
                 if (options.dryRun()) {
                     listener.file(e.relative(), e.size(), Action.WOULD_COPY);
-                    continue;
+                    return;
                 }
                 upload(dest, e.relative(), file, d, listener);
                 verifyUpload(dest, e.relative(), d);
                 listener.file(e.relative(), e.size(), Action.COPIED);
-            }
-            return new Result(dest.toString(), files.size(), copied, files.size() - copied, bytesCopied, total);
+            });
+            return counts.result(dest.toString(), files);
         }
     }
 
@@ -393,35 +411,127 @@ public final class StoreTransfer {
         List<Entry> files = remoteFiles(source);
         listener.planned(files.size(), files.stream().mapToLong(Entry::size).sum());
         Path dir = parent.resolve(storeName);
-        Path root = null;
         if (!options.dryRun()) {
             Files.createDirectories(dir);
-            root = dir.toRealPath();
         }
-        int copied = 0;
-        long bytesCopied = 0;
-        long total = 0;
-        for (Entry e : files) {
-            total += e.size();
-            Path target = (root != null ? root : dir).resolve(e.relative());
+        Path root = options.dryRun() ? null : dir.toRealPath();
+        Path base = root != null ? root : dir;
+        Counts counts = new Counts();
+        forEachInRanks(files, e -> {
+            Path target = base.resolve(e.relative());
             if (root != null) {
                 createParents(root, e.relative(), source.key(e.relative()), dir);
             }
             if (sameLocalFile(source, e, target)) {
                 listener.bytes(e.size());
                 listener.file(e.relative(), e.size(), Action.UNCHANGED);
-                continue;
+                return;
             }
-            copied++;
-            bytesCopied += e.size();
+            counts.copied(e.size());
             if (options.dryRun()) {
                 listener.file(e.relative(), e.size(), Action.WOULD_COPY);
-                continue;
+                return;
             }
             download(source, e, target, listener);
             listener.file(e.relative(), e.size(), Action.COPIED);
+        });
+        return counts.result(dir.toString(), files);
+    }
+
+    /** Files copied and their bytes, counted from several threads. */
+    private static final class Counts {
+        private final AtomicInteger copied = new AtomicInteger();
+        private final AtomicLong bytes = new AtomicLong();
+
+        void copied(long size) {
+            copied.incrementAndGet();
+            bytes.addAndGet(size);
         }
-        return new Result(dir.toString(), files.size(), copied, files.size() - copied, bytesCopied, total);
+
+        Result result(String store, List<Entry> files) {
+            long total = files.stream().mapToLong(Entry::size).sum();
+            return new Result(store, files.size(), copied.get(), files.size() - copied.get(), bytes.get(), total);
+        }
+    }
+
+    private interface EntryTask {
+        void run(Entry e) throws IOException;
+    }
+
+    /**
+     * Runs the task for every file, {@link Options#jobs} at a time, one {@link #rank} after the
+     * other: every chunk file is done before the first index starts, every index before
+     * {@code metadata.yaml}. The first failure stops the rest (running copies are interrupted and
+     * awaited) and is thrown; later ranks never start.
+     */
+    private void forEachInRanks(List<Entry> files, EntryTask task) throws IOException {
+        int from = 0;
+        while (from < files.size()) {
+            int rank = rank(files.get(from).relative());
+            int to = from;
+            while (to < files.size() && rank(files.get(to).relative()) == rank) {
+                to++;
+            }
+            forEach(files.subList(from, to), task);
+            from = to;
+        }
+    }
+
+    private void forEach(List<Entry> entries, EntryTask task) throws IOException {
+        if (options.jobs() == 1 || entries.size() == 1) {
+            for (Entry e : entries) {
+                task.run(e);
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), r -> {
+            Thread t = new Thread(r, "imgstore-transfer");
+            t.setDaemon(true);
+            return t;
+        });
+        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
+        Iterator<Entry> it = entries.iterator();
+        int inFlight = 0;
+        try {
+            while (it.hasNext() || inFlight > 0) {
+                // a bounded number of tasks in flight, not one future per file of a big store
+                while (inFlight < 2 * options.jobs() && it.hasNext()) {
+                    Entry e = it.next();
+                    done.submit(() -> {
+                        task.run(e);
+                        return null;
+                    });
+                    inFlight++;
+                }
+                Future<Void> f = done.take();
+                inFlight--;
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("transfer interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        } finally {
+            pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                    throw new IOException("transfers did not stop within 5 minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
