@@ -73,6 +73,11 @@ final class PushCommand implements Callable<Integer> {
                 r.store(), r.files(), r.copied(), dryRun ? "to upload" : "uploaded",
                 TransferProgress.size(r.bytesCopied()), r.unchanged());
         out.flush();
+        if (r.extraObjects() > 0) {
+            err.printf("imgstore push: %d object(s) under %s are not in the local store; left in place%n",
+                    r.extraObjects(), r.store());
+            err.flush();
+        }
         return 0;
     }
 }

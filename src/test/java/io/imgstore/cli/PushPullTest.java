@@ -190,6 +190,15 @@ class PushPullTest {
         Run pull = run("pull", "s3://" + bucket + "/rig", into.toString(), "-q", "-j", "1");
         assertThat(pull.out()).as(pull.err()).contains("2 downloaded").contains((local.size() - 2) + " unchanged");
         assertSameFiles(into.resolve("rig"), local);
+
+        // objects the local store does not have are left alone, and said so
+        client.putObject(b -> b.bucket(bucket).key("rig/000099/000000.png"), RequestBody.fromString("stale"));
+        Run extra = run("push", store.toString(), "s3://" + bucket, "-q");
+        assertThat(extra.exit()).isZero();
+        assertThat(extra.out()).contains("0 uploaded");
+        assertThat(extra.err()).isEqualTo("imgstore push: 1 object(s) under s3://" + bucket
+                + "/rig are not in the local store; left in place\n");
+        assertThat(keys(bucket, "rig/000099/")).containsExactly("rig/000099/000000.png");
     }
 
     @Test
@@ -379,6 +388,20 @@ class PushPullTest {
         Run push = run("push", dir.toString(), "s3://" + bucket, "-q");
         assertThat(push.exit()).as(push.err()).isZero();
         assertThat(keys(bucket, "")).contains("live/metadata.yaml").noneMatch(k -> k.endsWith(".lock"));
+
+        // pulling into a folder whose store is open for writing is refused too, nothing written there
+        Path into = tmp.resolve("in");
+        try (ImgStoreWriter w = ImgStoreWriter.create(into.resolve("live"),
+                StoreSpec.of(StoreFormat.PNG, 40, 64, 3).withChunksize(10))) {
+            w.addImage(Barcode.draw(7, 40, 64, 3, PixelType.UINT8), 7, 1.0);
+            byte[] before = Files.readAllBytes(into.resolve("live/metadata.yaml"));
+            Run pull = run("pull", "s3://" + bucket + "/live", into.toString(), "-q");
+            assertThat(pull.exit()).isEqualTo(1);
+            assertThat(pull.err()).isEqualTo("imgstore pull: store live is open for writing (its .lock is held); "
+                    + "pull into it after the writer closed it\n");
+            assertThat(into.resolve("live/metadata.yaml")).hasBinaryContent(before);
+            assertThat(into.resolve("live/000001")).doesNotExist();
+        }
     }
 
     @Test

@@ -25,11 +25,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -185,8 +187,11 @@ public final class StoreTransfer {
      * @param unchanged files found with the same size and checksum
      * @param bytesCopied bytes of the copied files
      * @param bytesTotal bytes of all files
+     * @param extraObjects push: objects under the store's key prefix that the local store does not have
+     *        (left in place; a stale chunk of an earlier store under the same name, say); pull: 0
      */
-    public record Result(String store, int files, int copied, int unchanged, long bytesCopied, long bytesTotal) {
+    public record Result(String store, int files, int copied, int unchanged, long bytesCopied, long bytesTotal,
+            int extraObjects) {
     }
 
     /** A file of the store: its '/'-separated path relative to the store, and its size. */
@@ -216,7 +221,7 @@ public final class StoreTransfer {
         String storeName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         checkName(storeName);
         S3Location dest = new S3Location(target.bucket(), target.key(storeName));
-        try (LockCheck ignored = LockCheck.refuseHeld(dir)) {
+        try (LockCheck ignored = LockCheck.refuseHeld(dir, "push it after the writer closed it")) {
             List<Entry> files = localFiles(dir);
             listener.planned(files.size(), files.stream().mapToLong(Entry::size).sum());
             Map<String, Long> remote = listing(dest);
@@ -242,7 +247,10 @@ public final class StoreTransfer {
                 verifyUpload(dest, e.relative(), d);
                 listener.file(e.relative(), e.size(), Action.COPIED);
             });
-            return counts.result(dest.toString(), files);
+            Set<String> local = new HashSet<>();
+            files.forEach(e -> local.add(e.relative()));
+            int extra = (int) remote.keySet().stream().filter(k -> !local.contains(k)).count();
+            return counts.result(dest.toString(), files, extra);
         }
     }
 
@@ -417,6 +425,14 @@ public final class StoreTransfer {
         Path root = options.dryRun() ? null : dir.toRealPath();
         Path base = root != null ? root : dir;
         Counts counts = new Counts();
+        try (LockCheck ignored = LockCheck.refuseHeld(dir, "pull into it after the writer closed it")) {
+            pullFiles(source, files, dir, root, base, counts, listener);
+        }
+        return counts.result(dir.toString(), files, 0);
+    }
+
+    private void pullFiles(S3Location source, List<Entry> files, Path dir, Path root, Path base, Counts counts,
+            Listener listener) throws IOException {
         forEachInRanks(files, e -> {
             Path target = base.resolve(e.relative());
             if (root != null) {
@@ -435,7 +451,6 @@ public final class StoreTransfer {
             download(source, e, target, listener);
             listener.file(e.relative(), e.size(), Action.COPIED);
         });
-        return counts.result(dir.toString(), files);
     }
 
     /** Files copied and their bytes, counted from several threads. */
@@ -448,9 +463,10 @@ public final class StoreTransfer {
             bytes.addAndGet(size);
         }
 
-        Result result(String store, List<Entry> files) {
+        Result result(String store, List<Entry> files, int extra) {
             long total = files.stream().mapToLong(Entry::size).sum();
-            return new Result(store, files.size(), copied.get(), files.size() - copied.get(), bytes.get(), total);
+            return new Result(store, files.size(), copied.get(), files.size() - copied.get(), bytes.get(), total,
+                    extra);
         }
     }
 
@@ -817,7 +833,7 @@ public final class StoreTransfer {
             this.lock = lock;
         }
 
-        static LockCheck refuseHeld(Path dir) throws IOException {
+        static LockCheck refuseHeld(Path dir, String advice) throws IOException {
             Path lockFile = StoreLayout.lockFile(dir);
             FileChannel channel;
             try {
@@ -837,7 +853,7 @@ public final class StoreTransfer {
             if (lock == null) {
                 channel.close();
                 throw new StoreLockedException("store " + dir.getFileName() + " is open for writing (its "
-                        + StoreLayout.LOCK_FILE + " is held); push it after the writer closed it");
+                        + StoreLayout.LOCK_FILE + " is held); " + advice);
             }
             return new LockCheck(channel, lock);
         }
