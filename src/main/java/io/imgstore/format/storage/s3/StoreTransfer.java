@@ -218,7 +218,11 @@ public final class StoreTransfer {
      */
     public Result push(Path store, S3Location target, String name, Listener listener) throws IOException {
         Path dir = storeDir(store);
-        String storeName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
+        Path folderName = dir.toAbsolutePath().normalize().getFileName();
+        if (name == null && folderName == null) {
+            throw new IllegalArgumentException("the store folder has no name; give one with --as NAME");
+        }
+        String storeName = name != null ? name : folderName.toString();
         checkName(storeName);
         S3Location dest = new S3Location(target.bucket(), target.key(storeName));
         try (LockCheck ignored = LockCheck.refuseHeld(dir, "push it after the writer closed it")) {
