@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 + "the default without arguments).",
         subcommands = {InfoCommand.class, ExtractCommand.class, SaveCommand.class, TestCommand.class,
                 TimecodesCommand.class, FormatsCommand.class, ViewCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+                PushCommand.class, PullCommand.class, CommandLine.HelpCommand.class})
 public final class ImgstoreCommand implements Runnable {
 
     /** The version every command prints for {@code --version}. */
