@@ -4,6 +4,7 @@
 #
 #   bench/write-compare.sh [ROUNDS] [FRAMES] [PARALLEL,...]     default 3 100 0,1,2
 #   WRITE_SKIP_TABLE=1 ...                                      # without the keyframe-interval table
+#   WRITE_ONLY_TABLE=1 bench/write-compare.sh                   # only the keyframe-interval table
 #   BENCH_GPL=1 bench/write-compare.sh 3 100 0 ultrafast,superfast   # libx264 (-Pgpl classpath)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +22,5 @@ else
   CP="target/test-classes:target/classes:$(cat target/bench.cp)"
 fi
 echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# command: ${BENCH_GPL:+BENCH_GPL=1 }bench/write-compare.sh $ROUNDS $FRAMES $PARALLEL${BENCH_GPL:+ $PRESETS}"
-exec java -Xmx1500m ${WRITE_SKIP_TABLE:+-DskipKeyframeTable=true} -cp "$CP" io.imgstore.bench.WriteCompare "$DIR" "$ROUNDS" "$FRAMES" "$PARALLEL" "$PRESETS"
+echo "# command: ${BENCH_GPL:+BENCH_GPL=1 }${WRITE_SKIP_TABLE:+WRITE_SKIP_TABLE=1 }${WRITE_ONLY_TABLE:+WRITE_ONLY_TABLE=1 }bench/write-compare.sh $ROUNDS $FRAMES $PARALLEL${BENCH_GPL:+ $PRESETS}"
+exec java -Xmx1500m ${WRITE_SKIP_TABLE:+-DskipKeyframeTable=true} ${WRITE_ONLY_TABLE:+-DonlyKeyframeTable=true} -cp "$CP" io.imgstore.bench.WriteCompare "$DIR" "$ROUNDS" "$FRAMES" "$PARALLEL" "$PRESETS"
