@@ -171,6 +171,8 @@ public final class VideoChunkWriter implements AutoCloseable {
     private ArrayBlockingQueue<AVFrame> freeFrames;
     private final List<AVFrame> poolFrames = new ArrayList<>();
     private final ArrayDeque<Future<AVPacket>> inFlight = new ArrayDeque<>();
+    /** A frame an encoder thread failed on: the file has a gap from there, so nothing more is written. */
+    private RuntimeException laneFailure;
 
     private VideoChunkWriter(Path file, StoreFormat format, int height, int width, boolean color,
                              VideoEncoderSettings settings, int encoderThreads) {
@@ -549,6 +551,10 @@ public final class VideoChunkWriter implements AutoCloseable {
      * and every packet already encoded in frame order is muxed.
      */
     private void writeParallel(Image image) {
+        if (laneFailure != null) {
+            throw new ImgStoreException("an earlier frame of " + file + " could not be encoded; nothing more is "
+                    + "written to it: " + laneFailure.getMessage(), laneFailure);
+        }
         muxReady(false);
         AVFrame f;
         try {
@@ -632,13 +638,12 @@ public final class VideoChunkWriter implements AutoCloseable {
             } catch (ExecutionException e) {
                 inFlight.pollFirst();
                 Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
+                laneFailure = cause instanceof RuntimeException re ? re
+                        : new ImgStoreException("encoding " + file + " failed: " + cause, cause);
                 if (cause instanceof Error err) {
                     throw err;
                 }
-                throw new ImgStoreException("encoding " + file + " failed: " + cause, cause);
+                throw laneFailure;
             }
             inFlight.pollFirst();
             try {
@@ -710,6 +715,10 @@ public final class VideoChunkWriter implements AutoCloseable {
         try {
             if (headerWritten) {
                 if (parallel > 0) {
+                    if (laneFailure != null) {
+                        // frames after the one that failed are not muxed: no gap in the file
+                        throw laneFailure;
+                    }
                     // libopenh264 holds no frames (checked per packet), so there is nothing to flush
                     muxReady(true);
                 } else {
