@@ -14,8 +14,8 @@ package io.imgstore.format.codec;
  * <p>On camera-like content (fixed texture plus fresh sensor noise on every frame,
  * {@code bench/write-compare.sh}) the bitrate is not what sets the size: openh264's rate control
  * ("quality" mode) overshoots the target on the keyframes, so the file size falls steeply with the
- * interval (1920x1200 gray, per 1,000 frames: about 76 MB at 5, 49 MB at 10, 29 MB at 25, 23 MB at 50,
- * 13 MB at 250) while random reads get slower (about 2x from 5 to 10, 5-8x from 10 to 250). The
+ * interval (1920x1200 gray, per 1,000 frames: about 76 MB at 5, 48 MB at 10, 29 MB at 25, 23 MB at 50,
+ * 13 MB at 250) while random reads get slower (thread CPU per read 15, 19, 36, 50, 143 ms). The
  * table is in docs/performance.md, "Writing".
  *
  * @param keyframeInterval frames between keyframes (GOP size): small makes random reads cheap, large makes files small
