@@ -6,7 +6,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_move_ref;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
@@ -29,6 +31,8 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_flush;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
@@ -58,6 +62,15 @@ import io.imgstore.format.UnsupportedFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -94,6 +107,35 @@ public final class VideoChunkWriter implements AutoCloseable {
     /** H.264 encoder threads (slices) by default; see {@code bench/VideoReadBench}. */
     static final int DEFAULT_ENCODER_THREADS = 1;
 
+    /**
+     * System property: how many libopenh264 encoders work at once on alternate groups of pictures
+     * (GOP {@code g} goes to encoder {@code g % n}, each on its own thread, packets muxed in frame
+     * order); {@code 0} encodes on the caller's thread. Read when a writer is created. Default
+     * {@link #DEFAULT_PARALLEL_ENCODERS}.
+     *
+     * <p>Opt-in for one fast rig on a machine with idle cores: each extra encoder and the queued
+     * frames cost native memory (up to {@link #PARALLEL_FRAME_BUDGET_BYTES} of frames, about 45 MB
+     * more per 1920x1200 writer with 2 encoders and a keyframe every 10 frames), the frames in the
+     * queue are not yet in the file when the process is killed, and files are ~3 % larger (each
+     * encoder's rate control sees every other group of pictures). Measured in docs/performance.md,
+     * "Writing".
+     */
+    public static final String PARALLEL_ENCODERS_PROPERTY = "imgstore.encoder.parallel";
+
+    /**
+     * Parallel encoders by default (see {@link #PARALLEL_ENCODERS_PROPERTY}): none, because on a
+     * machine whose cores are already busy (several rigs, readers) they bring no speed and cost
+     * memory; docs/performance.md, "Writing".
+     */
+    static final int DEFAULT_PARALLEL_ENCODERS = 0;
+
+    /**
+     * Native memory the frames waiting for parallel encoders may take per writer: the caller can be
+     * up to one group of pictures per extra encoder ahead. Beyond it (large frames with a long
+     * keyframe interval) a single encoder thread is used.
+     */
+    static final long PARALLEL_FRAME_BUDGET_BYTES = 64L << 20;
+
     private static final int AVC1 = 'a' | ('v' << 8) | ('c' << 16) | ('1' << 24);
 
     private final Path file;
@@ -119,6 +161,18 @@ public final class VideoChunkWriter implements AutoCloseable {
     private boolean headerWritten;
     private boolean closed;
     private int count;
+
+    // Parallel encoding (parallel > 0): lanes[0] == enc; frames go through a bounded pool of native
+    // frames (the caller blocks when it is full), packets come back as futures in frame order.
+    private int parallel;
+    private AVCodecContext[] lanes;
+    private AVPacket[] lanePackets;
+    private ExecutorService[] laneThreads;
+    private ArrayBlockingQueue<AVFrame> freeFrames;
+    private final List<AVFrame> poolFrames = new ArrayList<>();
+    private final ArrayDeque<Future<AVPacket>> inFlight = new ArrayDeque<>();
+    /** A frame an encoder thread failed on: the file has a gap from there, so nothing more is written. */
+    private RuntimeException laneFailure;
 
     private VideoChunkWriter(Path file, StoreFormat format, int height, int width, boolean color,
                              VideoEncoderSettings settings, int encoderThreads) {
@@ -204,58 +258,43 @@ public final class VideoChunkWriter implements AutoCloseable {
         }
         encoderName = codec.name().getString();
         stream = avformat_new_stream(oc, null);
-        enc = avcodec_alloc_context3(codec);
-        if (stream == null || stream.isNull() || enc == null || enc.isNull()) {
-            throw new OutOfMemoryError("cannot allocate FFmpeg stream/encoder");
+        if (stream == null || stream.isNull()) {
+            throw new OutOfMemoryError("cannot allocate FFmpeg stream");
         }
         int pixFmt = isMjpeg() ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUV420P;
-        try (AVRational tb = av_make_q(1, FPS); AVRational rate = av_make_q(FPS, 1); AVRational sar = av_make_q(1, 1)) {
-            enc.width(width).height(height).pix_fmt(pixFmt).time_base(tb).framerate(rate).sample_aspect_ratio(sar);
-            enc.color_range(AVCOL_RANGE_JPEG);
+        try (AVRational tb = av_make_q(1, FPS); AVRational rate = av_make_q(FPS, 1)) {
             stream.time_base(tb);
             stream.avg_frame_rate(rate);
             stream.r_frame_rate(rate);
         }
-        AVDictionary codecOpts = new AVDictionary(null);
-        try {
-            if (isMjpeg()) {
-                // an H.264 quality (kbit/s per megapixel, e.g. from defaults()) means nothing to MJPEG
-                int q = settings.quality() >= 2 && settings.quality() <= 31 ? settings.quality()
-                        : VideoEncoderSettings.DEFAULT_MJPEG_QSCALE;
-                enc.flags(enc.flags() | AV_CODEC_FLAG_QSCALE);
-                enc.global_quality(q * FF_QP2LAMBDA);
-                enc.qmin(q).qmax(q);
-            } else {
-                // quality is kbit/s per megapixel: bit/s = quality * 1000 * (pixels / 1e6) = quality * kilopixels
-                long kilopixels = Math.max(1, (long) width * height / 1000);
-                long bitRate = Math.max(20_000L, (long) settings.quality() * kilopixels);
-                enc.bit_rate(bitRate);
-                enc.gop_size(Math.max(1, settings.keyframeInterval()));
-                enc.max_b_frames(0);
-                enc.thread_count(encoderThreads);
-                if (encoderName.equals("libopenh264")) {
-                    av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
-                    av_dict_set(codecOpts, "rc_mode", "quality", 0);
-                } else {
-                    if (settings.preset() != null && !settings.preset().isBlank()) {
-                        av_dict_set(codecOpts, "preset", settings.preset(), 0);
+        enc = openEncoder(codec, pixFmt);
+        long frameBytes = (long) width * height * 3 / 2;
+        parallel = parallelEncoders(frameBytes);
+        if (parallel > 0) {
+            lanes = new AVCodecContext[parallel];
+            lanePackets = new AVPacket[parallel];
+            laneThreads = new ExecutorService[parallel];
+            lanes[0] = enc;
+            for (int i = 0; i < parallel; i++) {
+                if (i > 0) {
+                    lanes[i] = openEncoder(codec, pixFmt);
+                    // one avcC for the whole file: every encoder must produce the same SPS/PPS
+                    if (!sameExtradata(enc, lanes[i])) {
+                        throw new ImgStoreException("parallel " + encoderName + " encoders disagree on their "
+                                + "parameter sets; set -D" + PARALLEL_ENCODERS_PROPERTY + "=0");
                     }
-                    // keyframes exactly every keyframeInterval frames (no scene-cut extras): random-read
-                    // cost stays what the setting promises
-                    av_dict_set(codecOpts, "sc_threshold", "0", 0);
-                    enc.keyint_min(Math.max(1, settings.keyframeInterval()));
                 }
+                lanePackets[i] = av_packet_alloc();
+                if (lanePackets[i] == null || lanePackets[i].isNull()) {
+                    lanePackets[i] = null;
+                    throw new OutOfMemoryError("av_packet_alloc failed");
+                }
+                laneThreads[i] = Executors.newSingleThreadExecutor(runnable -> {
+                    Thread t = new Thread(runnable, "imgstore-h264-encoder");
+                    t.setDaemon(true);
+                    return t;
+                });
             }
-            if ((oc.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
-                enc.flags(enc.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-            }
-            r = avcodec_open2(enc, codec, codecOpts);
-            if (r < 0) {
-                throw new UnsupportedFormatException("cannot open " + encoderName + " encoder for " + width + "x"
-                        + height + ": " + Ff.err(r));
-            }
-        } finally {
-            av_dict_free(codecOpts);
         }
         r = avcodec_parameters_from_context(stream.codecpar(), enc);
         if (r < 0) {
@@ -292,20 +331,21 @@ public final class VideoChunkWriter implements AutoCloseable {
             av_dict_free(muxOpts);
         }
 
-        frame = av_frame_alloc();
         pkt = av_packet_alloc();
-        if (frame == null || frame.isNull() || pkt == null || pkt.isNull()) {
-            throw new OutOfMemoryError("av_frame_alloc/av_packet_alloc failed");
+        if (pkt == null || pkt.isNull()) {
+            pkt = null;
+            throw new OutOfMemoryError("av_packet_alloc failed");
         }
-        frame.format(pixFmt).width(width).height(height).color_range(AVCOL_RANGE_JPEG);
-        r = av_frame_get_buffer(frame, 0);
-        if (r < 0) {
-            throw new OutOfMemoryError("av_frame_get_buffer failed: " + Ff.err(r));
-        }
-        // Neutral chroma, once: gray frames only ever overwrite the luma plane, and
-        // av_frame_make_writable copies the planes when it has to replace the buffer.
-        for (int p = 1; p <= 2; p++) {
-            Pointer.memset(frame.data(p), 128, (long) frame.linesize(p) * (height / 2));
+        if (parallel == 0) {
+            frame = newFrame(pixFmt);
+        } else {
+            int size = poolSize(parallel);
+            freeFrames = new ArrayBlockingQueue<>(size);
+            for (int i = 0; i < size; i++) {
+                AVFrame f = newFrame(pixFmt);
+                poolFrames.add(f);
+                freeFrames.add(f);
+            }
         }
         if (color) {
             // SWS_ACCURATE_RND: without it swscale takes a special BGR24->yuv420p path that ignores
@@ -324,6 +364,125 @@ public final class VideoChunkWriter implements AutoCloseable {
             srcLinesize = new IntPointer(4);
             srcLinesize.put(0, width * 3);
         }
+    }
+
+    /** An opened encoder context with this writer's settings; freed here if it cannot be opened. */
+    private AVCodecContext openEncoder(AVCodec codec, int pixFmt) {
+        AVCodecContext c = avcodec_alloc_context3(codec);
+        if (c == null || c.isNull()) {
+            throw new OutOfMemoryError("cannot allocate FFmpeg encoder");
+        }
+        AVDictionary codecOpts = new AVDictionary(null);
+        try (AVRational tb = av_make_q(1, FPS); AVRational rate = av_make_q(FPS, 1); AVRational sar = av_make_q(1, 1)) {
+            c.width(width).height(height).pix_fmt(pixFmt).time_base(tb).framerate(rate).sample_aspect_ratio(sar);
+            c.color_range(AVCOL_RANGE_JPEG);
+            if (isMjpeg()) {
+                // an H.264 quality (kbit/s per megapixel, e.g. from defaults()) means nothing to MJPEG
+                int q = settings.quality() >= 2 && settings.quality() <= 31 ? settings.quality()
+                        : VideoEncoderSettings.DEFAULT_MJPEG_QSCALE;
+                c.flags(c.flags() | AV_CODEC_FLAG_QSCALE);
+                c.global_quality(q * FF_QP2LAMBDA);
+                c.qmin(q).qmax(q);
+            } else {
+                // quality is kbit/s per megapixel: bit/s = quality * 1000 * (pixels / 1e6) = quality * kilopixels
+                long kilopixels = Math.max(1, (long) width * height / 1000);
+                long bitRate = Math.max(20_000L, (long) settings.quality() * kilopixels);
+                c.bit_rate(bitRate);
+                c.gop_size(Math.max(1, settings.keyframeInterval()));
+                c.max_b_frames(0);
+                c.thread_count(encoderThreads);
+                if (encoderName.equals("libopenh264")) {
+                    av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
+                    av_dict_set(codecOpts, "rc_mode", "quality", 0);
+                } else {
+                    if (settings.preset() != null && !settings.preset().isBlank()) {
+                        av_dict_set(codecOpts, "preset", settings.preset(), 0);
+                    }
+                    // keyframes exactly every keyframeInterval frames (no scene-cut extras): random-read
+                    // cost stays what the setting promises
+                    av_dict_set(codecOpts, "sc_threshold", "0", 0);
+                    c.keyint_min(Math.max(1, settings.keyframeInterval()));
+                }
+            }
+            if ((oc.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
+                c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+            }
+            int r = avcodec_open2(c, codec, codecOpts);
+            if (r < 0) {
+                throw new UnsupportedFormatException("cannot open " + encoderName + " encoder for " + width + "x"
+                        + height + ": " + Ff.err(r));
+            }
+            return c;
+        } catch (RuntimeException | Error e) {
+            avcodec_free_context(c);
+            throw e;
+        } finally {
+            av_dict_free(codecOpts);
+        }
+    }
+
+    /**
+     * Parallel encoders for this writer (0: encode on the caller's thread). Only libopenh264: it
+     * returns every frame's packet from that frame's own call (no delay, no B-frames), so packets
+     * can be put back in frame order; x264 keeps frames for its lookahead and MJPEG is cheap.
+     */
+    private int parallelEncoders(long frameBytes) {
+        if (isMjpeg() || !encoderName.equals("libopenh264")) {
+            return 0;
+        }
+        int n = Integer.getInteger(PARALLEL_ENCODERS_PROPERTY, DEFAULT_PARALLEL_ENCODERS);
+        if (n <= 0) {
+            return 0;
+        }
+        n = Math.min(n, 8);
+        if (settings.keyframeInterval() < 2) {
+            // consecutive IDR frames from different encoders could carry the same idr_pic_id
+            n = 1;
+        }
+        while (n > 1 && poolSize(n) * frameBytes > PARALLEL_FRAME_BUDGET_BYTES) {
+            n--;
+        }
+        return n;
+    }
+
+    /** Native frames for {@code n} parallel encoders: one GOP ahead per extra encoder, plus one queued each. */
+    private int poolSize(int n) {
+        return settings.keyframeInterval() * (n - 1) + n + 1;
+    }
+
+    private static boolean sameExtradata(AVCodecContext a, AVCodecContext b) {
+        int n = a.extradata_size();
+        if (n != b.extradata_size()) {
+            return false;
+        }
+        if (n == 0) {
+            return true;
+        }
+        byte[] x = new byte[n];
+        byte[] y = new byte[n];
+        a.extradata().get(x);
+        b.extradata().get(y);
+        return java.util.Arrays.equals(x, y);
+    }
+
+    /** A writable frame of this writer's size with neutral chroma. */
+    private AVFrame newFrame(int pixFmt) {
+        AVFrame f = av_frame_alloc();
+        if (f == null || f.isNull()) {
+            throw new OutOfMemoryError("av_frame_alloc failed");
+        }
+        f.format(pixFmt).width(width).height(height).color_range(AVCOL_RANGE_JPEG);
+        int r = av_frame_get_buffer(f, 0);
+        if (r < 0) {
+            av_frame_free(f);
+            throw new OutOfMemoryError("av_frame_get_buffer failed: " + Ff.err(r));
+        }
+        // Neutral chroma, once: gray frames only ever overwrite the luma plane, and
+        // av_frame_make_writable copies the planes when it has to replace the buffer.
+        for (int p = 1; p <= 2; p++) {
+            Pointer.memset(f.data(p), 128, (long) f.linesize(p) * (height / 2));
+        }
+        return f;
     }
 
     /**
@@ -351,31 +510,148 @@ public final class VideoChunkWriter implements AutoCloseable {
             throw new InvalidImageException("frame " + image + " does not match the video's " + height + "x" + width
                     + (color ? "x3" : "") + " uint8");
         }
-        int r = av_frame_make_writable(frame);
-        if (r < 0) {
-            throw new ImgStoreException("av_frame_make_writable failed: " + Ff.err(r));
+        if (parallel > 0) {
+            writeParallel(image);
+            return;
         }
-        byte[] data = image.data();
-        if (color) {
-            srcBuf.position(0).put(data, 0, data.length);
-            sws_scale(sws, srcData, srcLinesize, 0, height, frame.data(), frame.linesize());
-        } else {
-            BytePointer y = frame.data(0);
-            int linesize = frame.linesize(0);
-            if (linesize == width) {
-                y.put(data, 0, data.length);
-            } else {
-                for (int row = 0; row < height; row++) {
-                    y.position((long) row * linesize).put(data, row * width, width);
-                }
-            }
-        }
+        fill(frame, image.data());
         frame.pts(count);
         if (isMjpeg()) {
             frame.quality(enc.global_quality());
         }
         encode(frame);
         count++;
+    }
+
+    /** Converts (colour) or copies (gray: the luma plane, chroma stays neutral) a frame into {@code f}. */
+    private void fill(AVFrame f, byte[] data) {
+        int r = av_frame_make_writable(f);
+        if (r < 0) {
+            throw new ImgStoreException("av_frame_make_writable failed: " + Ff.err(r));
+        }
+        if (color) {
+            srcBuf.position(0).put(data, 0, data.length);
+            sws_scale(sws, srcData, srcLinesize, 0, height, f.data(), f.linesize());
+        } else {
+            BytePointer y = f.data(0);
+            int linesize = f.linesize(0);
+            if (linesize == width) {
+                y.position(0).put(data, 0, data.length);
+            } else {
+                for (int row = 0; row < height; row++) {
+                    y.position((long) row * linesize).put(data, row * width, width);
+                }
+            }
+        }
+    }
+
+    /**
+     * Parallel path: the frame is copied/converted into a free native frame on the caller's thread
+     * (blocking while all are queued: backpressure), handed to the encoder of its group of pictures,
+     * and every packet already encoded in frame order is muxed.
+     */
+    private void writeParallel(Image image) {
+        if (laneFailure != null) {
+            throw new ImgStoreException("an earlier frame of " + file + " could not be encoded; nothing more is "
+                    + "written to it: " + laneFailure.getMessage(), laneFailure);
+        }
+        muxReady(false);
+        AVFrame f;
+        try {
+            f = freeFrames.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImgStoreException("interrupted while waiting for the encoder of " + file, e);
+        }
+        try {
+            fill(f, image.data());
+        } catch (RuntimeException | Error e) {
+            freeFrames.add(f);
+            throw e;
+        }
+        int gop = settings.keyframeInterval();
+        final long n = count;
+        f.pts(n);
+        // every group of pictures starts with an IDR frame (it is each encoder's own period too)
+        f.pict_type(n % gop == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+        int lane = (int) ((n / gop) % parallel);
+        inFlight.add(laneThreads[lane].submit(() -> encodeOnLane(lane, f, n)));
+        count++;
+        muxReady(false);
+    }
+
+    /** Runs on encoder {@code lane}'s thread: encodes frame {@code n}, returns its one packet. */
+    private AVPacket encodeOnLane(int lane, AVFrame f, long n) {
+        AVCodecContext c = lanes[lane];
+        AVPacket p = lanePackets[lane];
+        AVPacket out = null;
+        try {
+            int r = avcodec_send_frame(c, f);
+            if (r < 0) {
+                throw new ImgStoreException("encoding frame " + n + " of " + file + " failed: " + Ff.err(r));
+            }
+            while (true) {
+                r = avcodec_receive_packet(c, p);
+                if (r == Ff.EAGAIN || r == AVERROR_EOF) {
+                    break;
+                }
+                if (r < 0) {
+                    throw new ImgStoreException("encoding frame " + n + " of " + file + " failed: " + Ff.err(r));
+                }
+                if (out != null || p.pts() != n) {
+                    long pts = p.pts();
+                    av_packet_unref(p);
+                    throw new ImgStoreException("encoder " + encoderName + " returned a packet out of step (pts "
+                            + pts + " for frame " + n + ")");
+                }
+                out = av_packet_alloc();
+                if (out == null || out.isNull()) {
+                    out = null;
+                    av_packet_unref(p);
+                    throw new OutOfMemoryError("av_packet_alloc failed");
+                }
+                av_packet_move_ref(out, p);
+            }
+            if (out == null) {
+                throw new ImgStoreException("encoder " + encoderName + " returned no packet for frame " + n);
+            }
+            AVPacket result = out;
+            out = null;
+            return result;
+        } finally {
+            if (out != null) {
+                av_packet_free(out);
+            }
+            freeFrames.add(f);
+        }
+    }
+
+    /** Muxes the packets at the head of the queue that are ready (all of them, waiting, if {@code all}). */
+    private void muxReady(boolean all) {
+        while (!inFlight.isEmpty() && (all || inFlight.peekFirst().isDone())) {
+            AVPacket p;
+            try {
+                p = inFlight.peekFirst().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ImgStoreException("interrupted while waiting for the encoder of " + file, e);
+            } catch (ExecutionException e) {
+                inFlight.pollFirst();
+                Throwable cause = e.getCause();
+                laneFailure = cause instanceof RuntimeException re ? re
+                        : new ImgStoreException("encoding " + file + " failed: " + cause, cause);
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw laneFailure;
+            }
+            inFlight.pollFirst();
+            try {
+                writePacket(p);
+            } finally {
+                av_packet_free(p);
+            }
+        }
     }
 
     private void encode(AVFrame f) {
@@ -391,18 +667,28 @@ public final class VideoChunkWriter implements AutoCloseable {
             if (r < 0) {
                 throw new ImgStoreException("encoding " + file + " failed: " + Ff.err(r));
             }
-            av_packet_rescale_ts(pkt, enc.time_base(), stream.time_base());
-            pkt.stream_index(stream.index());
-            r = av_interleaved_write_frame(oc, pkt);
-            if (r < 0) {
-                throw new ImgStoreException("writing to " + file + " failed: " + Ff.err(r));
-            }
-            if (pb != null) {
-                // Hand what the muxer has finished (avi frames, mkv clusters, mp4 fragments) to the OS,
-                // so a killed writer leaves it readable; one write() per frame.
-                avio_flush(pb);
-            }
+            writePacket(pkt);
         }
+    }
+
+    /** Muxes one encoded packet (the muxer takes its data; {@code p} is left blank). */
+    private void writePacket(AVPacket p) {
+        av_packet_rescale_ts(p, enc.time_base(), stream.time_base());
+        p.stream_index(stream.index());
+        int r = av_interleaved_write_frame(oc, p);
+        if (r < 0) {
+            throw new ImgStoreException("writing to " + file + " failed: " + Ff.err(r));
+        }
+        if (pb != null) {
+            // Hand what the muxer has finished (avi frames, mkv clusters, mp4 fragments) to the OS,
+            // so a killed writer leaves it readable; one write() per frame.
+            avio_flush(pb);
+        }
+    }
+
+    /** Parallel H.264 encoders in use (0: frames are encoded on the caller's thread). */
+    public int parallelEncoders() {
+        return parallel;
     }
 
     /** Frames written so far. */
@@ -428,7 +714,16 @@ public final class VideoChunkWriter implements AutoCloseable {
         closed = true;
         try {
             if (headerWritten) {
-                encode(null);
+                if (parallel > 0) {
+                    if (laneFailure != null) {
+                        // frames after the one that failed are not muxed: no gap in the file
+                        throw laneFailure;
+                    }
+                    // libopenh264 holds no frames (checked per packet), so there is nothing to flush
+                    muxReady(true);
+                } else {
+                    encode(null);
+                }
                 int r = av_write_trailer(oc);
                 if (r < 0) {
                     throw new ImgStoreException("cannot finish " + file + ": " + Ff.err(r));
@@ -442,6 +737,43 @@ public final class VideoChunkWriter implements AutoCloseable {
     /** Frees every native object; safe on a partly initialised writer. */
     private void release() {
         closed = true;
+        if (laneThreads != null && !stopLanes()) {
+            // an encoder thread still runs native code: freeing its state now could crash the JVM,
+            // so it is left to the process (never seen; encoding one frame takes milliseconds)
+            return;
+        }
+        while (!inFlight.isEmpty()) {
+            Future<AVPacket> f = inFlight.pollFirst();
+            if (f.isDone() && !f.isCancelled()) {
+                try {
+                    av_packet_free(f.get());
+                } catch (InterruptedException | ExecutionException ignored) {
+                    // failed or interrupted: it has no packet
+                }
+            }
+        }
+        if (lanes != null) {
+            for (int i = 1; i < lanes.length; i++) {
+                if (lanes[i] != null) {
+                    avcodec_free_context(lanes[i]);
+                    lanes[i] = null;
+                }
+            }
+            lanes = null;
+        }
+        if (lanePackets != null) {
+            for (int i = 0; i < lanePackets.length; i++) {
+                if (lanePackets[i] != null) {
+                    av_packet_free(lanePackets[i]);
+                    lanePackets[i] = null;
+                }
+            }
+            lanePackets = null;
+        }
+        for (AVFrame f : poolFrames) {
+            av_frame_free(f);
+        }
+        poolFrames.clear();
         if (sws != null) {
             sws_freeContext(sws);
             sws = null;
@@ -478,6 +810,35 @@ public final class VideoChunkWriter implements AutoCloseable {
             srcLinesize.close();
             srcLinesize = null;
         }
+    }
+
+    /** Stops the encoder threads (queued frames dropped) and waits for them; false if one did not stop. */
+    private boolean stopLanes() {
+        boolean stopped = true;
+        boolean interrupted = false;
+        for (ExecutorService e : laneThreads) {
+            if (e == null) {
+                continue;
+            }
+            e.shutdownNow();
+            while (true) {
+                try {
+                    if (!e.awaitTermination(60, TimeUnit.SECONDS)) {
+                        stopped = false;
+                    }
+                    break;
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopped) {
+            laneThreads = null;
+        }
+        return stopped;
     }
 
     @Override

@@ -8,9 +8,15 @@ package io.imgstore.format.codec;
  * Gaussian noise, 250 frames, gray), CPU time of the reading thread on a shared 2-core machine:
  * median exact random read at keyframe interval 10 and 2000 kbit/s per megapixel is about 2.6 ms at
  * 512x512 and about 21 ms at 1920x1200 (targets 5 and 28 ms); interval 25 gives 4.4 / 31-42 ms and
- * interval 50 gives 7.8 / 78 ms, while file size is set by the bitrate, not the interval (openh264
- * rate control: longer intervals buy about 1-2 dB PSNR at the same size). Hence 10 frames
- * (0.4 s at 25 fps) and 2000 kbit/s per megapixel (0.6 Mbit/s at 512x512, 4.6 Mbit/s at 1920x1200).
+ * interval 50 gives 7.8 / 78 ms. Hence 10 frames (0.4 s at 25 fps) and 2000 kbit/s per megapixel
+ * (0.6 Mbit/s at 512x512, 4.6 Mbit/s at 1920x1200).
+ *
+ * <p>On camera-like content (fixed texture plus fresh sensor noise on every frame,
+ * {@code bench/write-compare.sh}) the bitrate is not what sets the size: openh264's rate control
+ * ("quality" mode) overshoots the target on the keyframes, so the file size falls steeply with the
+ * interval (1920x1200 gray, per 1,000 frames: about 76 MB at 5, 48 MB at 10, 29 MB at 25, 23 MB at 50,
+ * 13 MB at 250) while random reads get slower (thread CPU per read 15, 19, 36, 50, 143 ms). The
+ * table is in docs/performance.md, "Writing".
  *
  * @param keyframeInterval frames between keyframes (GOP size): small makes random reads cheap, large makes files small
  * @param quality          codec-specific quality knob: for H.264 a target bitrate in kbit/s per megapixel at 25 fps
