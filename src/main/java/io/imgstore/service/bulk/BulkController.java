@@ -2,6 +2,7 @@ package io.imgstore.service.bulk;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
@@ -35,8 +36,8 @@ class BulkController {
               @Parameter(description = "last frame number (inclusive)") @RequestParam(required = false) Long to,
               @Parameter(description = "frame rate of the clip (default: the recording's)") @RequestParam(required = false) Double fps,
               @Parameter(description = "output width (height follows the aspect)") @RequestParam(required = false) Integer width,
-              HttpServletResponse response) throws IOException {
-        clips.stream(id, from, to, fps, width, response);
+              HttpServletRequest request, HttpServletResponse response) throws IOException {
+        clips.stream(id, from, to, fps, width, isHead(request), response);
     }
 
     @Operation(operationId = "getFrames", summary = "Many frames in one streamed answer")
@@ -50,8 +51,15 @@ class BulkController {
                 @Parameter(description = "explicit frame numbers, comma-separated, order kept") @RequestParam(required = false) String numbers,
                 @Parameter(description = "records, npy or npz (else by Accept)") @RequestParam(required = false) String format,
                 @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
-                HttpServletResponse response) throws IOException, HttpMediaTypeNotAcceptableException {
+                HttpServletRequest request, HttpServletResponse response)
+            throws IOException, HttpMediaTypeNotAcceptableException {
         BulkFormat f = BulkFormat.resolve(format, accept);
-        bulk.stream(id, new FrameSelection.Query(from, to, step, indexFrom, indexTo, numbers), f, response);
+        bulk.stream(id, new FrameSelection.Query(from, to, step, indexFrom, indexTo, numbers), f, isHead(request),
+                response);
+    }
+
+    /** HEAD (Spring answers it with the GET handler): headers only, nothing decoded. */
+    static boolean isHead(HttpServletRequest request) {
+        return "HEAD".equals(request.getMethod());
     }
 }

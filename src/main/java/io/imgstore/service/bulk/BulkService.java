@@ -39,7 +39,11 @@ class BulkService {
         this.properties = properties;
     }
 
-    void stream(String id, FrameSelection.Query query, BulkFormat format, HttpServletResponse response)
+    /**
+     * Answers a bulk read; with {@code head} (a HEAD request) the headers only: the selection is
+     * worked out from the index, nothing is decoded.
+     */
+    void stream(String id, FrameSelection.Query query, BulkFormat format, boolean head, HttpServletResponse response)
             throws IOException {
         try (StoreRegistry.Lease lease = registry.lease(id)) {
             ImgStore store = lease.store();
@@ -62,17 +66,20 @@ class BulkService {
                 response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(id.replaceAll("[^A-Za-z0-9._-]", "_") + "-frames." + format.extension).build()
                         .toString());
+                if (format == BulkFormat.NPY) {
+                    response.setContentLengthLong(NpyWriter.length(n, shape, store.pixelType()));
+                    if (n <= properties.headerListMaxFrames()) {
+                        response.setHeader(FRAME_NUMBERS, join(numbers));
+                        response.setHeader(FRAME_TIMES, joinTimes(times));
+                    }
+                }
+                if (head) {
+                    return;
+                }
                 OutputStream out = response.getOutputStream();
                 FrameWriter writer = switch (format) {
                     case RECORDS -> new RecordsWriter(out);
-                    case NPY -> {
-                        response.setContentLengthLong(NpyWriter.length(n, shape, store.pixelType()));
-                        if (n <= properties.headerListMaxFrames()) {
-                            response.setHeader(FRAME_NUMBERS, join(numbers));
-                            response.setHeader(FRAME_TIMES, joinTimes(times));
-                        }
-                        yield new NpyWriter(out, n, shape, store.pixelType());
-                    }
+                    case NPY -> new NpyWriter(out, n, shape, store.pixelType());
                     case NPZ -> new NpzWriter(out, numbers, times, shape, store.pixelType());
                 };
                 try {
