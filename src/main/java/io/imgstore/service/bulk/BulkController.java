@@ -6,9 +6,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,10 +25,12 @@ class BulkController {
 
     private final BulkService bulk;
     private final ClipService clips;
+    private final BulkProperties properties;
 
-    BulkController(BulkService bulk, ClipService clips) {
+    BulkController(BulkService bulk, ClipService clips, BulkProperties properties) {
         this.bulk = bulk;
         this.clips = clips;
+        this.properties = properties;
     }
 
     @Operation(operationId = "getClip", summary = "A range of frames as H.264 in fragmented mp4, streamed")
@@ -56,6 +60,24 @@ class BulkController {
         BulkFormat f = BulkFormat.resolve(format, accept);
         bulk.stream(id, new FrameSelection.Query(from, to, step, indexFrom, indexTo, numbers), f, isHead(request),
                 response);
+    }
+
+    /**
+     * The explicit list of {@code GET ?numbers=} in the body, for lists longer than a URL may be
+     * (Tomcat's 8 KB request header limit): a read like GET (the security chain treats a POST with a
+     * JSON or form body here as a read; ingest's POST to the same path has its own media types).
+     */
+    @Operation(operationId = "postFrames", summary = "Many frames by a list of frame numbers in the body, streamed")
+    @PostMapping(path = "/stores/{id}/frames",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE})
+    void framesByList(@PathVariable String id,
+                      @Parameter(description = "records, npy or npz (else by Accept)") @RequestParam(required = false) String format,
+                      @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                      HttpServletRequest request, HttpServletResponse response)
+            throws IOException, HttpMediaTypeNotAcceptableException {
+        BulkFormat f = BulkFormat.resolve(format, accept);
+        long[] numbers = NumberListBody.read(request, properties.maxFrames(), properties.maxBodyBytes());
+        bulk.stream(id, FrameSelection.Query.ofNumbers(numbers), f, false, response);
     }
 
     /** HEAD (Spring answers it with the GET handler): headers only, nothing decoded. */

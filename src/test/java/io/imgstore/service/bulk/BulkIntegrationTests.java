@@ -54,6 +54,7 @@ class BulkIntegrationTests {
         r.add("imgstore.root", () -> root.toString());
         r.add("imgstore.demo", () -> "false");
         r.add("imgstore.bulk.max-frames", () -> "60");
+        r.add("imgstore.bulk.max-body-bytes", () -> "1024");
     }
 
     /** avc1/mp4, colour, frames 100..149 without 105, 106 and 120; chunks of 16. */
@@ -384,5 +385,81 @@ class BulkIntegrationTests {
         // limits and absent frames are checked as for GET
         assertThat(head("/stores/" + VIDEO + "/frames?numbers=100,105").statusCode()).isEqualTo(404);
         assertThat(head("/stores/" + VIDEO + "/frames?step=0").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<byte[]> post(String path, String contentType, String accept, HttpRequest.BodyPublisher body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", contentType).POST(body);
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> postJson(String path, String json) throws Exception {
+        return post(path, "application/json", null, HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    @Test
+    void postedListsAreAnsweredAsTheGetWouldBe() throws Exception {
+        String list = "140,100,121,140,149";
+        HttpResponse<byte[]> get = get("/stores/" + VIDEO + "/frames?numbers=" + list, null);
+        HttpResponse<byte[]> json = postJson("/stores/" + VIDEO + "/frames", "{\"numbers\": [" + list + "]}");
+        HttpResponse<byte[]> form = post("/stores/" + VIDEO + "/frames", "application/x-www-form-urlencoded", null,
+                HttpRequest.BodyPublishers.ofString("numbers=140,100,121&numbers=140&numbers=149"));
+        for (HttpResponse<byte[]> r : List.of(json, form)) {
+            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-imgstore-frames");
+            assertThat(r.body()).isEqualTo(get.body());
+        }
+        List<Rec> recs = records(json.body());
+        assertThat(recs).extracting(x -> x.header().get("frame_number").asLong())
+                .containsExactly(140L, 100L, 121L, 140L, 149L);
+        for (Rec rec : recs) {
+            assertThat(Barcode.decode(rec.image())).isEqualTo(Barcode.expected(rec.header().get("frame_number").asLong()));
+        }
+        // negotiation as GET: ?format= and Accept
+        HttpResponse<byte[]> npy = post("/stores/" + VIDEO + "/frames", "application/json", "application/x-npy",
+                HttpRequest.BodyPublishers.ofString("{\"numbers\": [100, 101]}"));
+        assertThat(npy.headers().firstValue("X-Frame-Numbers")).hasValue("100,101");
+        NpyArray a = Npy.read(new ByteArrayInputStream(npy.body()));
+        assertThat(a.shape()).containsExactly(2, 64, 128, 3);
+        HttpResponse<byte[]> npz = postJson("/stores/" + VIDEO + "/frames?format=npz", "{\"numbers\": [100]}");
+        assertThat(npz.headers().firstValue("Content-Type")).hasValue("application/zip");
+    }
+
+    @Test
+    void postedListsAreBoundedAndCheckedBeforeStreaming() throws Exception {
+        String path = "/stores/" + VIDEO + "/frames";
+        // more numbers than imgstore.bulk.max-frames (60)
+        HttpResponse<byte[]> r = postJson(path, "{\"numbers\": [" + "100,".repeat(60) + "100]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("imgstore.bulk.max-frames");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // a body over imgstore.bulk.max-body-bytes (1024): by Content-Length, and chunked (no length)
+        String big = "{\"numbers\": [100" + " ".repeat(2000) + "]}";
+        r = postJson(path, big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("imgstore.bulk.max-body-bytes");
+        byte[] bigBytes = big.getBytes(StandardCharsets.UTF_8);
+        r = post(path, "application/json", null, HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(bigBytes)));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // absent frame: 404 naming it, nothing streamed
+        r = postJson(path, "{\"numbers\": [100, 105]}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("105");
+        for (String bad : List.of("", "[]", "{}", "{\"numbers\": []}", "{\"numbers\": [1.5]}",
+                "{\"numbers\": [\"1\"]}", "{\"numbers\": [99999999999999999999]}", "{\"nums\": [1]}",
+                "{\"numbers\": [1], \"numbers\": [2]}", "{\"numbers\": [1")) {
+            r = postJson(path, bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).as(bad).hasValue("application/problem+json");
+        }
+        assertThat(post(path, "application/x-www-form-urlencoded", null,
+                HttpRequest.BodyPublishers.ofString("numbers=1,x")).statusCode()).isEqualTo(400);
+        assertThat(postJson("/stores/nope/frames", "{\"numbers\": [1]}").statusCode()).isEqualTo(404);
     }
 }
