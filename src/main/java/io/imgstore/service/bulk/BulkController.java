@@ -67,7 +67,9 @@ class BulkController {
      * (Tomcat's 8 KB request header limit): a read like GET (the security chain treats a POST with a
      * JSON or form body here as a read; ingest's POST to the same path has its own media types).
      */
-    @Operation(operationId = "postFrames", summary = "Many frames by a list of frame numbers in the body, streamed")
+    // hidden from the generated description: OpenAPI has one operation per method and path, and POST
+    // /stores/{id}/frames is ingest's (openapi/ingest.yaml); openapi/bulk.yaml describes this read under GET
+    @Operation(hidden = true)
     @PostMapping(path = "/stores/{id}/frames",
             consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE})
     void framesByList(@PathVariable String id,
