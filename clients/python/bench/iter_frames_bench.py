@@ -28,22 +28,24 @@ import imgstore_client  # noqa: E402
 
 def raw_read(url, store_id, frame_min, frame_max):
     t = time.perf_counter()
+    c = time.process_time()
     n = 0
     with requests.get("%s/stores/%s/frames" % (url, store_id), params={"from": frame_min, "to": frame_max},
                       headers={"Accept": "application/x-imgstore-frames"}, stream=True) as r:
         r.raise_for_status()
         for chunk in r.iter_content(1 << 20):
             n += len(chunk)
-    return time.perf_counter() - t, n
+    return time.perf_counter() - t, n, time.process_time() - c
 
 
 def client_read(url, store_id):
     with imgstore_client.open(url + "/stores/" + store_id) as s:
         t = time.perf_counter()
+        c = time.process_time()
         k = 0
         for img, (n, ft) in s.iter_frames():
             k += 1
-        return time.perf_counter() - t, k
+        return time.perf_counter() - t, k, time.process_time() - c
 
 
 def main():
@@ -80,18 +82,25 @@ def main():
             store_id = w.store_id
         with imgstore_client.open(url + "/stores/" + store_id) as s:
             fmin, fmax = s.frame_min, s.frame_max
-        raw, cli = [], []
+        raw, cli, raw_cpu, cli_cpu = [], [], [], []
         for i in range(a.repeat + 1):  # round 0 warms up (server caches, JIT)
-            tr, nbytes = raw_read(url, store_id, fmin, fmax)
-            tc, k = client_read(url, store_id)
+            tr, nbytes, cr = raw_read(url, store_id, fmin, fmax)
+            tc, k, cc = client_read(url, store_id)
             if i:
                 raw.append(tr)
                 cli.append(tc)
+                raw_cpu.append(cr)
+                cli_cpu.append(cc)
         mr, mc = statistics.median(raw), statistics.median(cli)
         print("raw requests stream: median %.3f s (%.0f MB/s, %d bytes)" % (mr, nbytes / mr / 1e6, nbytes))
         print("iter_frames:         median %.3f s (%d frames, %.0f frames/s)" % (mc, k, k / mc))
         print("iter_frames / raw = %.3f (all rounds raw %s, client %s)" % (
             mc / mr, ["%.3f" % x for x in raw], ["%.3f" % x for x in cli]))
+        # CPU time of this (client) process: what the client itself spends, far less sensitive than
+        # wall time to the load of a shared machine (the server runs in another process)
+        print("client-process CPU: raw median %.3f s, iter_frames median %.3f s, ratio %.3f; best %.3f / %.3f" % (
+            statistics.median(raw_cpu), statistics.median(cli_cpu),
+            statistics.median(cli_cpu) / statistics.median(raw_cpu), min(raw_cpu), min(cli_cpu)))
     finally:
         if server is not None:
             server.stop()

@@ -71,10 +71,18 @@ def get(session, url, what, params=None, headers=None, stream=False, timeout=DEF
         retries=5, ok=(200,)):
     """GET with retries on 503 (server busy, honouring Retry-After) and on connection errors.
     Returns the response for statuses in ``ok`` and 404 (the caller decides); raises otherwise."""
+    return request(session, "GET", url, what, params=params, headers=headers, stream=stream, timeout=timeout,
+                   retries=retries, ok=ok)
+
+
+def request(session, method, url, what, params=None, headers=None, stream=False, timeout=DEFAULT_TIMEOUT,
+            retries=5, ok=(200,), json=None):
+    """As :func:`get` for any method (a read: safe to retry), with an optional JSON body."""
     attempt = 0
     while True:
         try:
-            r = session.get(url, params=params, headers=headers, stream=stream, timeout=timeout)
+            r = session.request(method, url, params=params, headers=headers, stream=stream, timeout=timeout,
+                                json=json)
         except (requests.ConnectionError, requests.Timeout, urllib3.exceptions.HTTPError):
             attempt += 1
             if attempt > retries:

@@ -14,6 +14,9 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 __all__ = ["RemoteImgStore", "open"]
 
+# longest comma-separated list sent in the URL (?numbers=); longer lists are POSTed as JSON
+_URL_LIST_MAX = 2000
+
 
 def _fmt_number(x):
     """A frame time for a URL path segment that parses back to the same double."""
@@ -162,10 +165,17 @@ class RemoteImgStore:
         """Yields ``(img, (frame_number, frame_time))`` for a frame range over one streamed request
         (``GET /stores/{id}/frames``, ``application/x-imgstore-frames``): frame numbers
         ``from_..to`` inclusive every ``step`` (all frames by default), or indexes
-        ``index_from..index_to`` inclusive, or the listed ``numbers``. One frame is in memory at a time."""
+        ``index_from..index_to`` inclusive, or the listed ``numbers``. One frame is in memory at a time.
+        A list too long for a URL goes in the body of ``POST /stores/{id}/frames`` (same answer)."""
         params = {}
+        body = None
         if numbers is not None:
-            params["numbers"] = ",".join(str(int(n)) for n in numbers)
+            numbers = [int(n) for n in numbers]
+            listed = ",".join(str(n) for n in numbers)
+            if len(listed) > _URL_LIST_MAX:
+                body = {"numbers": numbers}  # the server's request line/headers stop at 8 KB
+            else:
+                params["numbers"] = listed
         elif index_from is not None or index_to is not None:
             params["index_from"] = int(index_from if index_from is not None else 0)
             if index_to is not None:
@@ -178,10 +188,11 @@ class RemoteImgStore:
         if step != 1 and numbers is None:
             params["step"] = int(step)
         try:
-            r = _http.get(self._session, self._url + "/frames", "frames of %s" % self.store_id, params=params,
-                          headers={"Accept": _http.FRAMES_TYPE}, stream=True, timeout=self._timeout)
+            r = _http.request(self._session, "GET" if body is None else "POST", self._url + "/frames",
+                              "frames of %s" % self.store_id, params=params, json=body,
+                              headers={"Accept": _http.FRAMES_TYPE}, stream=True, timeout=self._timeout)
         except _http.ImgStoreClientError as e:
-            if e.status in (405, 406):
+            if e.status in (405, 406, 415):
                 raise _http.ImgStoreClientError("%s (this server has no bulk endpoint GET /stores/{id}/frames)"
                                                 % e, status=e.status, problem=e.problem) from e
             raise

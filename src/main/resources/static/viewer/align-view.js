@@ -1,7 +1,9 @@
-// Aligned stores side by side (/align.html?stores=a,b&policy=hold): GET /align for the aligned
-// frame numbers, a slider over them, GET /align/frames/{n} (PNG, stores left to right) per position.
+// Aligned stores side by side (/align.html?stores=a,b&policy=hold[&frame=N]): GET /align for the
+// aligned frame numbers, a slider over them (starting at the row of frame N, else the first),
+// GET /align/frames/{n} (PNG, stores left to right) per position. The store viewer links here with
+// its store pre-filled; "add a store" appends another (ids offered from GET /stores).
 
-import { getJson } from './api.js';
+import { getJson, listStores } from './api.js';
 import { authHeaders } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,7 +40,25 @@ async function showRow(r) {
   }
 }
 
-async function align() {
+function addStore() {
+  const id = $('align-add').value.trim();
+  if (!id) return;
+  const ids = $('align-stores').value.split(',').map((x) => x.trim()).filter((x) => x);
+  if (!ids.includes(id)) ids.push(id);
+  $('align-stores').value = ids.join(',');
+  $('align-add').value = '';
+}
+
+async function offerStores() {
+  try {
+    const list = $('align-store-list');
+    for (const s of await listStores()) list.append(new Option(s.path || s.id, s.id));
+  } catch (e) {
+    // the list is a convenience: ids can still be typed
+  }
+}
+
+async function align(frame) {
   $('align-status').textContent = 'aligning…';
   try {
     alignment = await getJson(`/align?${query()}`);
@@ -49,15 +69,26 @@ async function align() {
   const slider = $('align-slider');
   $('align-status').textContent = `${alignment.count} aligned frame numbers (${alignment.policy})`;
   slider.max = String(Math.max(0, alignment.count - 1));
-  slider.value = '0';
+  let row = 0;
+  if (frame != null) { // the first aligned number at or after the requested frame (else the last)
+    row = alignment.frame_number.findIndex((n) => n >= frame);
+    if (row < 0) row = Math.max(0, alignment.count - 1);
+  }
+  slider.value = String(row);
   slider.disabled = alignment.count === 0;
   history.replaceState(null, '', `?${query()}`);
-  if (alignment.count > 0) showRow(0);
+  if (alignment.count > 0) showRow(row);
 }
 
 const params = new URLSearchParams(window.location.search);
 $('align-stores').value = params.get('stores') || '';
 $('align-policy').value = params.get('policy') || 'drop';
-$('align-form').addEventListener('submit', (e) => { e.preventDefault(); align(); });
+// aligning again (stores or policy changed) stays at the frame number shown
+const shownFrame = () => (alignment && alignment.count > 0 ? alignment.frame_number[Number($('align-slider').value)] : null);
+$('align-form').addEventListener('submit', (e) => { e.preventDefault(); addStore(); align(shownFrame()); });
+$('align-add-button').addEventListener('click', addStore);
+$('align-add').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addStore(); } });
+offerStores();
 $('align-slider').addEventListener('input', (e) => showRow(Number(e.target.value)));
-if (params.get('stores')) align();
+const startFrame = params.get('frame') != null && params.get('frame') !== '' ? Number(params.get('frame')) : null;
+if (params.get('stores')) align(Number.isFinite(startFrame) ? startFrame : null);

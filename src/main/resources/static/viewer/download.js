@@ -105,8 +105,12 @@ export class DownloadPanel {
     from.addEventListener('change', update);
     to.addEventListener('change', update);
     update();
+    // the aligned view (align.html) with this store pre-filled, opening at the shown frame number
+    const align = h('a', { href: `/align.html?stores=${encodeURIComponent(this.store.id)}&frame=${f.number}`,
+      id: 'align-link', target: '_blank', rel: 'noopener' }, 'Align with other stores…');
     return [h('h3', {}, 'Export a range'),
-      h('div', { class: 'export-range' }, h('label', {}, 'from ', from), ' ', h('label', {}, 'to ', to)), links];
+      h('div', { class: 'export-range' }, h('label', {}, 'from ', from), ' ', h('label', {}, 'to ', to)), links,
+      h('h3', {}, 'Multi-camera'), h('p', {}, align)];
   }
 
   render() {

@@ -442,6 +442,36 @@ public final class ImgStore implements AutoCloseable {
     }
 
     /**
+     * Where a frame lies in the files, without decoding: its chunk and its position (0-based) in
+     * that chunk, e.g. to copy the frames of a video chunk without decoding them.
+     */
+    public record ChunkPosition(int chunk, int position) {
+    }
+
+    /** The chunk and position of a frame index (see {@link ChunkPosition}). */
+    public ChunkPosition chunkPosition(long frameIndex) {
+        if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+            throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+        }
+        return new ChunkPosition(index.chunkOf((int) frameIndex), index.positionInChunk((int) frameIndex));
+    }
+
+    /**
+     * The video file of a chunk of a video store, checked against the store's confinement root
+     * (as every file the store reads).
+     *
+     * @throws ImgStoreException when the store is not a video store
+     */
+    public Path videoChunkFile(int chunk) {
+        if (!format.video()) {
+            throw new ImgStoreException("not a video store: " + format);
+        }
+        Path f = layout.videoChunkFile(chunk);
+        confinement.check(f, baseDir);
+        return f;
+    }
+
+    /**
      * A reader for long runs of frames read in ascending index order (bulk reads, exports): it keeps
      * one decoder positioned for itself, so each next frame of a video chunk is decoded forward
      * (one seek where the run starts or jumps past a keyframe, none per frame). Frames are exact as

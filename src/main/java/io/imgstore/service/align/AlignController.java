@@ -4,6 +4,7 @@ import io.imgstore.service.read.FrameWorkerProperties;
 import io.imgstore.service.web.BadRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -51,17 +52,20 @@ class AlignController {
             @Parameter(description = "store ids, comma-separated") @RequestParam String stores,
             @Parameter(description = "drop (default), hold or black") @RequestParam(required = false) String policy,
             @Parameter(description = "png (default), jpeg or npy; else by Accept") @RequestParam(required = false) String format,
-            @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+            HttpServletRequest request)
             throws HttpMediaTypeNotAcceptableException {
         AlignService.Kind kind = kind(format, accept);
-        AlignService.Rendered r = align.frames(ids(stores), AlignPolicy.parse(policy), number, kind, jpegQuality);
+        // HEAD: status and type from the indexes, nothing decoded (so no Content-Length)
+        boolean head = "HEAD".equals(request.getMethod());
+        AlignService.Rendered r = align.frames(ids(stores), AlignPolicy.parse(policy), number, kind, jpegQuality, head);
         MediaType type = switch (r.kind()) {
             case PNG -> MediaType.IMAGE_PNG;
             case JPEG -> MediaType.IMAGE_JPEG;
             case NPY -> NPY;
         };
         return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noCache())
-                .varyBy(HttpHeaders.ACCEPT).body(r.body());
+                .varyBy(HttpHeaders.ACCEPT).body(r.body()); // null for HEAD: headers only
     }
 
     private static List<String> ids(String stores) {

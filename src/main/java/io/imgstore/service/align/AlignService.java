@@ -73,8 +73,11 @@ class AlignService {
         }
     }
 
-    /** {@code GET /align/frames/{number}}: the stores' frames for one aligned number. */
-    Rendered frames(List<String> ids, AlignPolicy policy, long number, Kind kind, int jpegQuality) {
+    /**
+     * {@code GET /align/frames/{number}}: the stores' frames for one aligned number; with
+     * {@code head} (a HEAD request) the same checks from the indexes, nothing decoded (body null).
+     */
+    Rendered frames(List<String> ids, AlignPolicy policy, long number, Kind kind, int jpegQuality, boolean head) {
         Leases leases = lease(ids);
         boolean handedOver = false;
         try {
@@ -86,6 +89,9 @@ class AlignService {
             }
             if (kind == Kind.NPY) {
                 checkSameShape(stores);
+            }
+            if (head) {
+                return new Rendered(null, kind);
             }
             int[] shown = new int[stores.size()];
             for (int s = 0; s < shown.length; s++) {

@@ -28,6 +28,8 @@ class BulkService {
     static final String FRAME_TIMES = "X-Frame-Times";
     static final String FRAME_SHAPE = "X-Frame-Shape";
     static final String FRAME_DTYPE = "X-Frame-Dtype";
+    /** Response buffer (and so HTTP chunk) size of a bulk stream. */
+    static final int STREAM_BUFFER = 256 * 1024;
 
     private final StoreRegistry registry;
     private final BulkStreams streams;
@@ -39,7 +41,11 @@ class BulkService {
         this.properties = properties;
     }
 
-    void stream(String id, FrameSelection.Query query, BulkFormat format, HttpServletResponse response)
+    /**
+     * Answers a bulk read; with {@code head} (a HEAD request) the headers only: the selection is
+     * worked out from the index, nothing is decoded.
+     */
+    void stream(String id, FrameSelection.Query query, BulkFormat format, boolean head, HttpServletResponse response)
             throws IOException {
         try (StoreRegistry.Lease lease = registry.lease(id)) {
             ImgStore store = lease.store();
@@ -62,17 +68,24 @@ class BulkService {
                 response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(id.replaceAll("[^A-Za-z0-9._-]", "_") + "-frames." + format.extension).build()
                         .toString());
+                if (format == BulkFormat.NPY) {
+                    response.setContentLengthLong(NpyWriter.length(n, shape, store.pixelType()));
+                    if (n <= properties.headerListMaxFrames()) {
+                        response.setHeader(FRAME_NUMBERS, join(numbers));
+                        response.setHeader(FRAME_TIMES, joinTimes(times));
+                    }
+                }
+                if (head) {
+                    return;
+                }
+                // Tomcat sends each filled response buffer as one HTTP chunk: 8 KB by default, i.e. ~100
+                // chunk headers per 512x512 colour frame for the client to parse (Python's http.client
+                // spends a call per chunk); 256 KB per stream cuts that 32-fold
+                response.setBufferSize(STREAM_BUFFER);
                 OutputStream out = response.getOutputStream();
                 FrameWriter writer = switch (format) {
                     case RECORDS -> new RecordsWriter(out);
-                    case NPY -> {
-                        response.setContentLengthLong(NpyWriter.length(n, shape, store.pixelType()));
-                        if (n <= properties.headerListMaxFrames()) {
-                            response.setHeader(FRAME_NUMBERS, join(numbers));
-                            response.setHeader(FRAME_TIMES, joinTimes(times));
-                        }
-                        yield new NpyWriter(out, n, shape, store.pixelType());
-                    }
+                    case NPY -> new NpyWriter(out, n, shape, store.pixelType());
                     case NPZ -> new NpzWriter(out, numbers, times, shape, store.pixelType());
                 };
                 try {

@@ -25,8 +25,19 @@ import java.util.OptionalInt;
  */
 record FrameSelection(int[] indexes) {
 
-    /** The query parameters of a bulk read (null: not given). */
-    record Query(Long from, Long to, Long step, Long indexFrom, Long indexTo, String numbers) {
+    /**
+     * The query parameters of a bulk read (null: not given): {@code numbers} as the URL carries them
+     * (comma-separated), {@code numberList} as a POST body does (already parsed and counted).
+     */
+    record Query(Long from, Long to, Long step, Long indexFrom, Long indexTo, String numbers, long[] numberList) {
+        Query(Long from, Long to, Long step, Long indexFrom, Long indexTo, String numbers) {
+            this(from, to, step, indexFrom, indexTo, numbers, null);
+        }
+
+        /** An explicit list (a POST body). */
+        static Query ofNumbers(long[] numbers) {
+            return new Query(null, null, null, null, null, null, numbers);
+        }
     }
 
     int size() {
@@ -41,7 +52,7 @@ record FrameSelection(int[] indexes) {
     static FrameSelection of(ImgStore store, Query q, int maxFrames, String limitName) {
         boolean byNumber = q.from() != null || q.to() != null;
         boolean byIndex = q.indexFrom() != null || q.indexTo() != null;
-        boolean byList = q.numbers() != null;
+        boolean byList = q.numbers() != null || q.numberList() != null;
         if ((byNumber ? 1 : 0) + (byIndex ? 1 : 0) + (byList ? 1 : 0) > 1) {
             throw new BadRequestException("give one of from/to, index_from/index_to or numbers");
         }
@@ -53,7 +64,9 @@ record FrameSelection(int[] indexes) {
             if (q.step() != null) {
                 throw new BadRequestException("step does not apply to numbers=");
             }
-            return numbers(store, q.numbers(), maxFrames, limitName);
+            long[] list = q.numberList() != null ? q.numberList() : parse(q.numbers(), maxFrames, limitName);
+            checkLimit(list.length, maxFrames, limitName);
+            return numbers(store, list);
         }
         if (byIndex) {
             return indexRange(store, q.indexFrom(), q.indexTo(), step, maxFrames, limitName);
@@ -116,21 +129,27 @@ record FrameSelection(int[] indexes) {
         return v >= from && v <= to && Math.floorMod(v - from, step) == 0;
     }
 
-    private static FrameSelection numbers(ImgStore store, String list, int maxFrames, String limitName) {
+    private static long[] parse(String list, int maxFrames, String limitName) {
         String[] parts = list.split(",", -1);
         checkLimit(parts.length, maxFrames, limitName);
-        int[] out = new int[parts.length];
-        List<Long> missing = new ArrayList<>();
+        long[] out = new long[parts.length];
         for (int k = 0; k < parts.length; k++) {
-            long number;
             try {
-                number = Long.parseLong(parts[k].trim());
+                out[k] = Long.parseLong(parts[k].trim());
             } catch (NumberFormatException e) {
                 throw new BadRequestException("numbers: '" + abbreviate(parts[k]) + "' is not a frame number");
             }
-            OptionalInt i = store.indexOfFrameNumber(number);
+        }
+        return out;
+    }
+
+    private static FrameSelection numbers(ImgStore store, long[] list) {
+        int[] out = new int[list.length];
+        List<Long> missing = new ArrayList<>();
+        for (int k = 0; k < list.length; k++) {
+            OptionalInt i = store.indexOfFrameNumber(list[k]);
             if (i.isEmpty()) {
-                missing.add(number);
+                missing.add(list[k]);
             } else {
                 out[k] = i.getAsInt();
             }

@@ -101,6 +101,8 @@ public class SecurityConfig implements WebSecurityCustomizer {
                     a.requestMatchers(path.matcher("/stores/{id}/ingest/**"))
                             .access(StoreAccessRules.all(rules.sameOrAllowedOrigin(), rules.write()));
                     a.requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
+                    // the bulk read by a list of numbers in a POST body is a read, not a write
+                    a.requestMatchers(StoreAccessRules.bulkReadByPost()).access(rules.read());
                     for (HttpMethod m : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
                             HttpMethod.DELETE}) {
                         a.requestMatchers(path.matcher(m, "/stores/**")).access(rules.write());

@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -29,6 +31,9 @@ final class StoreAccessRules {
     static final PathPatternRequestMatcher STORE = PathPatternRequestMatcher.withDefaults().matcher("/stores/{id}/**");
     static final PathPatternRequestMatcher STORES = PathPatternRequestMatcher.withDefaults().matcher("/stores/**");
     static final PathPatternRequestMatcher LISTING = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/stores");
+
+    private static final PathPatternRequestMatcher FRAMES_POST =
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/stores/{id}/frames");
 
     private final AccessTokens tokens;
     private final boolean readOnly;
@@ -83,6 +88,29 @@ final class StoreAccessRules {
             }
             return Denial.unauthorized("reads need a bearer token (Authorization: Bearer <token>)");
         };
+    }
+
+    /**
+     * {@code POST /stores/{id}/frames} with a JSON or form body: the bulk read by a list of frame
+     * numbers (bulk.BulkController), a read. Ingest's POST to the same path carries frames
+     * ({@code application/x-imgstore-frames}, images, octets) and stays a write; any other or a
+     * malformed {@code Content-Type} is not matched here, so it is treated as a write.
+     */
+    static RequestMatcher bulkReadByPost() {
+        return request -> FRAMES_POST.matches(request) && isJsonOrForm(request.getContentType());
+    }
+
+    private static boolean isJsonOrForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType t = MediaType.parseMediaType(contentType);
+            return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(t)
+                    || MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(t);
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     /** WebSocket handshakes: no {@code Origin} (not a browser), the server's own origin, or an allowed one. */

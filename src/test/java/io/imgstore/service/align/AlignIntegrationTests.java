@@ -73,6 +73,30 @@ class AlignIntegrationTests {
         write("a", 0, 32, 64, 1, 0, 19, n -> n == 3 || n == 4);
         write("b", 1, 32, 64, 1, 2, 21, n -> n == 10);
         write("c", 2, 32, 48, 3, 0, 19, n -> false);
+        write("broken", 3, 32, 64, 1, 0, 5, n -> false);
+        try (io.imgstore.format.ImgStore broken = io.imgstore.format.ImgStore.open(root.resolve("broken"))) {
+            for (int p = 0; p < 6; p++) { // every frame file garbage: decoding fails, the index reads
+                java.nio.file.Files.writeString(broken.layout().frameFile(0, p), "not an npy file");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void headOfAlignedFramesChecksFromTheIndexesWithoutDecoding() throws Exception {
+        assertThat(get("/align/frames/2?stores=a,broken").statusCode()).isGreaterThanOrEqualTo(500);
+        HttpResponse<byte[]> r = head("/align/frames/2?stores=a,broken");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(r.body()).isEmpty();
+        assertThat(head("/align/frames/3?stores=a,broken").statusCode()).isEqualTo(404); // a lacks 3 (drop)
+        assertThat(head("/align/frames/2?stores=a,c&format=npy").statusCode()).isEqualTo(400); // shapes differ
+    }
+
+    private HttpResponse<byte[]> head(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @LocalServerPort

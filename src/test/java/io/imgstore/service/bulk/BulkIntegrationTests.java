@@ -54,12 +54,15 @@ class BulkIntegrationTests {
         r.add("imgstore.root", () -> root.toString());
         r.add("imgstore.demo", () -> "false");
         r.add("imgstore.bulk.max-frames", () -> "60");
+        r.add("imgstore.bulk.max-body-bytes", () -> "1024");
     }
 
     /** avc1/mp4, colour, frames 100..149 without 105, 106 and 120; chunks of 16. */
     static final String VIDEO = "vid";
     /** npy, gray, frames 0..39 without 7. */
     static final String NPY = "raw";
+    /** npy, gray, frames 0..9 whose frame files are garbage: decoding any frame fails. */
+    static final String BROKEN = "broken";
 
     static boolean videoGap(long n) {
         return n == 105 || n == 106 || n == 120;
@@ -69,6 +72,14 @@ class BulkIntegrationTests {
     static void stores() {
         BulkStores.write(root.resolve(VIDEO), StoreFormat.AVC1_MP4, 64, 128, 3, 16, 100, 149, BulkIntegrationTests::videoGap);
         BulkStores.write(root.resolve(NPY), StoreFormat.NPY, 48, 96, 1, 10, 0, 39, n -> n == 7);
+        BulkStores.write(root.resolve(BROKEN), StoreFormat.NPY, 48, 96, 1, 10, 0, 9, n -> false);
+        try (ImgStore broken = ImgStore.open(root.resolve(BROKEN))) {
+            for (int p = 0; p < 10; p++) { // every frame file garbage: any decode fails, the index still reads
+                Files.writeString(broken.layout().frameFile(0, p), "not an npy file");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @LocalServerPort
@@ -299,5 +310,156 @@ class BulkIntegrationTests {
         }
         assertThat(get("/stores/" + NPY + "/clip.mp4?from=0&to=39&width=48", null).statusCode()).isEqualTo(200);
         assertThat(get("/stores/" + NPY + "/clip.mp4?fps=0", null).statusCode()).isEqualTo(400);
+    }
+
+    /** Frame numbers of the store's frames in [from, to], in index order (what a clip of that range holds). */
+    private static List<Long> numbersIn(String store, long from, long to) {
+        List<Long> out = new ArrayList<>();
+        try (ImgStore s = ImgStore.open(root.resolve(store))) {
+            for (long n : s.frameMetadata().frameNumbers()) {
+                if (n >= from && n <= to) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Fetches a clip, checks its mode, decodes every frame's barcode against the range's frame numbers. */
+    private void clipDecodesFrameExactly(String query, String mode, List<Long> expected) throws Exception {
+        HttpResponse<byte[]> r = get("/stores/" + VIDEO + "/clip.mp4?" + query, null);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Clip-Mode")).as(query).hasValue(mode);
+        assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).contains("moof").contains("mvex");
+        Path f = Files.createTempFile(root, "clip", ".mp4");
+        Files.write(f, r.body());
+        try (var reader = io.imgstore.format.codec.VideoChunkReader.open(f, true)) {
+            assertThat(reader.frameCount()).as(query).isEqualTo(expected.size());
+            for (int k = 0; k < expected.size(); k++) {
+                assertThat(Barcode.decode(reader.read(k))).as("%s: clip frame %d", query, k)
+                        .isEqualTo(Barcode.expected(expected.get(k)));
+            }
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void keyframeAlignedClipsOfAnAvc1StoreAreCopiedOthersReEncoded() throws Exception {
+        // chunks of 16 frames, a keyframe every 10 frames of a chunk (the writer's default):
+        // chunk 0 = 100..104, 107..117 (keyframes 100, 112); chunk 1 = 118, 119, 121..134 (118, 129);
+        // chunk 2 = 135..149 (135, 145)
+        clipDecodesFrameExactly("from=100&to=112", "copy", numbersIn(VIDEO, 100, 112)); // one chunk
+        clipDecodesFrameExactly("from=112&to=149", "copy", numbersIn(VIDEO, 112, 149)); // three chunks
+        clipDecodesFrameExactly("from=129&to=140", "copy", numbersIn(VIDEO, 129, 140)); // mid-chunk keyframe
+        clipDecodesFrameExactly("from=101&to=112", "encode", numbersIn(VIDEO, 101, 112)); // not on a keyframe
+        clipDecodesFrameExactly("from=113&to=140", "encode", numbersIn(VIDEO, 113, 140)); // not on a keyframe
+        clipDecodesFrameExactly("from=100&to=112&fps=10", "encode", numbersIn(VIDEO, 100, 112)); // fps asked
+        assertThat(get("/stores/" + NPY + "/clip.mp4?from=0&to=9", null).headers().firstValue("X-Clip-Mode"))
+                .hasValue("encode"); // not a video store
+    }
+
+    private HttpResponse<byte[]> head(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void headAnswersHeadersWithoutDecoding() throws Exception {
+        // every frame of BROKEN fails to decode: GET fails, HEAD (index only) answers
+        assertThat(get("/stores/" + BROKEN + "/frames?format=npy", null).statusCode()).isGreaterThanOrEqualTo(500);
+        for (String q : List.of("frames", "frames?format=npy", "frames?format=npz&from=2&to=5", "clip.mp4?from=0&to=9")) {
+            HttpResponse<byte[]> r = head("/stores/" + BROKEN + "/" + q);
+            assertThat(r.statusCode()).as(q).isEqualTo(200);
+            assertThat(r.body()).isEmpty();
+        }
+        HttpResponse<byte[]> r = head("/stores/" + BROKEN + "/frames?format=npy&from=2&to=5");
+        assertThat(r.headers().firstValue("X-Frame-Count")).hasValue("4");
+        assertThat(r.headers().firstValue("X-Frame-Numbers")).hasValue("2,3,4,5");
+        assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(NpyWriter.length(4, new int[] {48, 96},
+                PixelType.UINT8));
+        assertThat(head("/stores/" + BROKEN + "/clip.mp4?from=0&to=9").headers().firstValue("X-Clip-Mode"))
+                .hasValue("encode");
+        assertThat(head("/stores/" + VIDEO + "/clip.mp4?from=100&to=112").headers().firstValue("X-Clip-Mode"))
+                .hasValue("copy");
+        // limits and absent frames are checked as for GET
+        assertThat(head("/stores/" + VIDEO + "/frames?numbers=100,105").statusCode()).isEqualTo(404);
+        assertThat(head("/stores/" + VIDEO + "/frames?step=0").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<byte[]> post(String path, String contentType, String accept, HttpRequest.BodyPublisher body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", contentType).POST(body);
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> postJson(String path, String json) throws Exception {
+        return post(path, "application/json", null, HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    @Test
+    void postedListsAreAnsweredAsTheGetWouldBe() throws Exception {
+        String list = "140,100,121,140,149";
+        HttpResponse<byte[]> get = get("/stores/" + VIDEO + "/frames?numbers=" + list, null);
+        HttpResponse<byte[]> json = postJson("/stores/" + VIDEO + "/frames", "{\"numbers\": [" + list + "]}");
+        HttpResponse<byte[]> form = post("/stores/" + VIDEO + "/frames", "application/x-www-form-urlencoded", null,
+                HttpRequest.BodyPublishers.ofString("numbers=140,100,121&numbers=140&numbers=149"));
+        for (HttpResponse<byte[]> r : List.of(json, form)) {
+            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-imgstore-frames");
+            assertThat(r.body()).isEqualTo(get.body());
+        }
+        List<Rec> recs = records(json.body());
+        assertThat(recs).extracting(x -> x.header().get("frame_number").asLong())
+                .containsExactly(140L, 100L, 121L, 140L, 149L);
+        for (Rec rec : recs) {
+            assertThat(Barcode.decode(rec.image())).isEqualTo(Barcode.expected(rec.header().get("frame_number").asLong()));
+        }
+        // negotiation as GET: ?format= and Accept
+        HttpResponse<byte[]> npy = post("/stores/" + VIDEO + "/frames", "application/json", "application/x-npy",
+                HttpRequest.BodyPublishers.ofString("{\"numbers\": [100, 101]}"));
+        assertThat(npy.headers().firstValue("X-Frame-Numbers")).hasValue("100,101");
+        NpyArray a = Npy.read(new ByteArrayInputStream(npy.body()));
+        assertThat(a.shape()).containsExactly(2, 64, 128, 3);
+        HttpResponse<byte[]> npz = postJson("/stores/" + VIDEO + "/frames?format=npz", "{\"numbers\": [100]}");
+        assertThat(npz.headers().firstValue("Content-Type")).hasValue("application/zip");
+    }
+
+    @Test
+    void postedListsAreBoundedAndCheckedBeforeStreaming() throws Exception {
+        String path = "/stores/" + VIDEO + "/frames";
+        // more numbers than imgstore.bulk.max-frames (60)
+        HttpResponse<byte[]> r = postJson(path, "{\"numbers\": [" + "100,".repeat(60) + "100]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("imgstore.bulk.max-frames");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // a body over imgstore.bulk.max-body-bytes (1024): by Content-Length, and chunked (no length)
+        String big = "{\"numbers\": [100" + " ".repeat(2000) + "]}";
+        r = postJson(path, big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("imgstore.bulk.max-body-bytes");
+        byte[] bigBytes = big.getBytes(StandardCharsets.UTF_8);
+        r = post(path, "application/json", null, HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(bigBytes)));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // absent frame: 404 naming it, nothing streamed
+        r = postJson(path, "{\"numbers\": [100, 105]}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("105");
+        for (String bad : List.of("", "[]", "{}", "{\"numbers\": []}", "{\"numbers\": [1.5]}",
+                "{\"numbers\": [\"1\"]}", "{\"numbers\": [99999999999999999999]}", "{\"nums\": [1]}",
+                "{\"numbers\": [1], \"numbers\": [2]}", "{\"numbers\": [1")) {
+            r = postJson(path, bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).as(bad).hasValue("application/problem+json");
+        }
+        assertThat(post(path, "application/x-www-form-urlencoded", null,
+                HttpRequest.BodyPublishers.ofString("numbers=1,x")).statusCode()).isEqualTo(400);
+        assertThat(postJson("/stores/nope/frames", "{\"numbers\": [1]}").statusCode()).isEqualTo(404);
     }
 }

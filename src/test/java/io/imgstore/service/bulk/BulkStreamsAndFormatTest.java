@@ -13,7 +13,7 @@ class BulkStreamsAndFormatTest {
 
     @Test
     void streamsBeyondTheLimitAreRefusedAtOnceAndPermitsComeBack() {
-        BulkStreams streams = new BulkStreams(new BulkProperties(null, 2, null, null, null), new SimpleMeterRegistry());
+        BulkStreams streams = new BulkStreams(new BulkProperties(null, 2, null, null, null, null), new SimpleMeterRegistry());
         BulkStreams.Permit a = streams.acquire();
         BulkStreams.Permit b = streams.acquire();
         assertThatThrownBy(streams::acquire).isInstanceOf(RejectedExecutionException.class)

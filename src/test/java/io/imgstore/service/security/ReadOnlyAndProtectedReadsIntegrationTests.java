@@ -85,6 +85,33 @@ class ReadOnlyAndProtectedReadsIntegrationTests extends SecurityTestSupport {
     }
 
     @Test
+    void aBulkReadByPostIsAuthorizedAsARead() throws IOException {
+        byte[] json = utf8("{\"numbers\": [2, 0, 1]}");
+        byte[] form = utf8("numbers=2,0,1");
+        for (String[] body : new String[][] {{"application/json", "json"}, {"application/json; charset=utf-8", "json"},
+                {"application/x-www-form-urlencoded", "form"}}) {
+            byte[] b = body[1].equals("json") ? json : form;
+            Map<String, String> anon = Map.of("Content-Type", body[0]);
+            // reads are protected: no token, 401 like a GET
+            RawHttp.Response r = RawHttp.send(port, "POST", "/stores/rig3~s1/frames?format=npy", anon, b);
+            assertThat(r.status()).as(body[0] + " " + r).isEqualTo(401);
+            // the read token reads (a write would be 403 on this read-only server, whatever the token)
+            Map<String, String> reader = bearer(READER);
+            reader.put("Content-Type", body[0]);
+            r = RawHttp.send(port, "POST", "/stores/rig3~s1/frames?format=npy", reader, b);
+            assertThat(r.status()).as(body[0] + " " + r).isEqualTo(200);
+            assertThat(r.header("X-Frame-Numbers")).isEqualTo("2,0,1");
+        }
+        // the same path with ingest's media type stays a write: refused on this read-only server
+        Map<String, String> ingest = bearer(ADMIN);
+        ingest.put("Content-Type", "application/x-imgstore-frames");
+        assertThat(RawHttp.send(port, "POST", "/stores/rig3~s1/frames", ingest, new byte[0]).status()).isEqualTo(403);
+        Map<String, String> odd = bearer(READER);
+        odd.put("Content-Type", "application/jsonx");
+        assertThat(RawHttp.send(port, "POST", "/stores/rig3~s1/frames", odd, json).status()).isEqualTo(403);
+    }
+
+    @Test
     void theLiveWebSocketTakesTheTokenAsAParameter() throws IOException {
         assertThat(RawHttp.handshake(port, "/stores/rig3~s1/live", Map.of()).status()).isEqualTo(401);
         assertThat(RawHttp.handshake(port, "/stores/rig3~s1/live?access_token=" + READER, Map.of()).status())

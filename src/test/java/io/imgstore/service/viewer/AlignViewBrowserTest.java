@@ -80,9 +80,44 @@ class AlignViewBrowserTest {
         throw new AssertionError("timed out waiting for " + what);
     }
 
+    private void start() throws java.io.IOException {
+        if (browser == null) {
+            browser = Browser.start("http://127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void theStoreViewerLinksToTheAlignedViewWhereStoresAreAdded() throws Exception {
+        start();
+        browser.open("/?store=a&frame=5");
+        browser.awaitIndex(4); // a lacks 4: frame 5 is index 4
+        browser.click("[data-tab=download]");
+        String href = browser.await("align link", () -> browser.find("#align-link").getDomAttribute("href"));
+        assertThat(href).isEqualTo("/align.html?stores=a&frame=5");
+        browser.open(href);
+        await("a alone", () -> browser.find("#align-status").getText().contains("aligned frame numbers") ? true : null);
+        assertThat(browser.find("#align-stores").getDomProperty("value")).isEqualTo("a");
+        assertThat(browser.find("#align-status").getText()).startsWith("9 aligned frame numbers (drop)");
+        assertThat(browser.find("#align-row").getText()).startsWith("frame 5");
+        // the other stores are offered; the user adds b, picks hold and aligns again
+        await("offered stores", () -> browser.findAll("#align-store-list option").size() == 2);
+        browser.find("#align-add").sendKeys("b");
+        browser.click("#align-add-button");
+        assertThat(browser.find("#align-stores").getDomProperty("value")).isEqualTo("a,b");
+        browser.js("document.getElementById('align-policy').value = 'hold';");
+        browser.click("#align-form button[type=submit]");
+        await("a and b", () -> browser.find("#align-status").getText().startsWith("12 aligned") ? true : null);
+        assertThat(browser.find("#align-status").getText()).startsWith("12 aligned frame numbers (hold)");
+        await("still frame 5", () -> browser.find("#align-row").getText().startsWith("frame 5") ? true : null);
+        assertThat(browser.find("#align-row").getText()).contains("a: index 4").contains("b: index 3");
+        await("image of a and b", () -> ((Number) browser.js(
+                "const i = document.getElementById('align-image'); return i.complete ? i.naturalWidth : 0")).intValue() == 128);
+        browser.screenshot("align-from-viewer");
+    }
+
     @Test
     void holdShowsBothStoresSideBySideAndMovesWithTheSlider() throws Exception {
-        browser = Browser.start("http://127.0.0.1:" + port);
+        start();
         browser.open("/align.html?stores=a,b&policy=hold");
         await("alignment", () -> browser.find("#align-status").getText().contains("aligned frame numbers") ? true : null);
         assertThat(browser.find("#align-status").getText()).startsWith("12 aligned frame numbers (hold)");
