@@ -41,12 +41,13 @@ public final class ImgStoreWriter implements AutoCloseable {
     private double lastFrameTime = Double.NaN;
     private boolean closed;
 
-    private ImgStoreWriter(Path baseDir, StoreSpec spec, Map<String, Object> storeMetadata, int firstChunk) {
+    private ImgStoreWriter(Path baseDir, StoreSpec spec, Map<String, Object> storeMetadata, int firstChunk,
+                           WriterLock lock) {
         this.baseDir = baseDir;
         this.spec = spec;
         this.storeMetadata = storeMetadata;
         this.layout = StoreLayout.of(baseDir, spec.format());
-        this.lock = WriterLock.acquire(baseDir);
+        this.lock = lock;
         this.chunks = new ChunkLifecycle(layout, spec, storeMetadata, firstChunk);
         this.extra = new ExtraDataAppender(layout);
     }
@@ -69,15 +70,15 @@ public final class ImgStoreWriter implements AutoCloseable {
             throw new ImgStoreException("cannot create store folder " + dir.getFileName() + ": " + e.getMessage(), e);
         }
         StoreMetadata md = StoreMetadata.forNewStore(spec);
-        ImgStoreWriter w = new ImgStoreWriter(dir, spec, new LinkedHashMap<>(md.store()), 0);
+        ImgStoreWriter w = new ImgStoreWriter(dir, spec, new LinkedHashMap<>(md.store()), 0, WriterLock.acquire(dir));
         md.write(dir);
         return w;
     }
 
-    /** A writer continuing a recovered store (see {@link StoreRecovery}). */
+    /** A writer continuing a recovered store, with the lock {@link StoreRecovery} took first. */
     static ImgStoreWriter resume(Path dir, StoreSpec spec, Map<String, Object> storeMetadata, int nextChunk,
-                                 long frames, long lastNumber, double lastTime) {
-        ImgStoreWriter w = new ImgStoreWriter(dir, spec, storeMetadata, nextChunk);
+                                 long frames, long lastNumber, double lastTime, WriterLock lock) {
+        ImgStoreWriter w = new ImgStoreWriter(dir, spec, storeMetadata, nextChunk, lock);
         w.frameCount = frames;
         w.lastFrameNumber = lastNumber;
         w.lastFrameTime = lastTime;
@@ -206,6 +207,11 @@ public final class ImgStoreWriter implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (lock.leaseLost()) {
+            // another process owns the store now: finishing the chunk would overwrite its files
+            abandon();
+            lock.check(); // throws LeaseLostException with the reason
+        }
         try {
             if (chunks.framesInOpenChunk() > 0) {
                 finishChunk();
@@ -275,6 +281,7 @@ public final class ImgStoreWriter implements AutoCloseable {
         if (closed) {
             throw new ImgStoreException("store writer is closed");
         }
+        lock.check();
     }
 
     public Path path() {
