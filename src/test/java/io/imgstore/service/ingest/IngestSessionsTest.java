@@ -137,4 +137,34 @@ class IngestSessionsTest {
             s.shutdown();
         }
     }
+
+    @Test
+    void aStoreWhoseLeaseIsHeldIsLeftAloneAtStartAndRefusedUntilTheLeaseIsFree() throws Exception {
+        // another replica's writer: a lease that this process may not take over before its expiry
+        io.imgstore.format.WriterLeases.configure(
+                new ClusterProperties(Duration.ofMinutes(5), null, false).policy());
+        try {
+            Path dir = root.resolve("cluster/held");
+            ImgStoreWriter w = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.NPY, 48, 64).withChunksize(10));
+            for (int i = 0; i < 13; i++) {
+                w.addImage(Barcode.draw(i, 48, 64, 1, PixelType.UINT8), i, i);
+            }
+            WriterCrashes.abandon(w);
+            IngestSessions replica = start();
+            assertThat(replica.find("cluster~held")).as("not recovered at start").isNull();
+            assertThat(dir.resolve("000001/index.journal")).as("files untouched").exists();
+            assertThatThrownBy(() -> replica.session("cluster~held"))
+                    .isInstanceOf(io.imgstore.format.StoreLockedException.class).hasMessageContaining("lease");
+
+            // the lease becomes free (here: its owner is known dead on this machine): the next request recovers it
+            io.imgstore.format.WriterLeases.configure(new ClusterProperties(Duration.ofMinutes(5), null, true).policy());
+            WriterSession s = replica.session("cluster~held");
+            assertThat(s.frameCount()).isEqualTo(13);
+            push(s, 13, 15);
+            replica.close("cluster~held");
+            assertFrames(dir, range(0, 15));
+        } finally {
+            io.imgstore.format.WriterLeases.configure(io.imgstore.format.WriterLeasePolicy.DEFAULT);
+        }
+    }
 }
