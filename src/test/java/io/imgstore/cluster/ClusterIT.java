@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Three packaged jars over one store root behind a real nginx configured from deploy/nginx (hash on the
- * store id). A rig pushes frames through nginx to one store while readers read frames of another; the
- * replica that owns the pushed store is killed with {@code kill -9}. Reads go on through the others
+ * store id). A rig pushes frames through nginx to one store while readers read frames of another store
+ * of the same replica; that replica is killed with {@code kill -9}. Reads go on through the others
  * (nginx passes failed requests to the next replica), the rig is refused ({@code 409}, StoreLockedException) while
  * the dead replica's lease is fresh (TTL 3 s here; the dead-local-owner shortcut is off, as between
  * machines), then resumes on another replica from the store's frame count, and in the end every frame
@@ -213,13 +213,6 @@ class ClusterIT {
         cluster = NginxCluster.start(tmp, root, 3, "hash", List.of("-Xmx384m"),
                 "--imgstore.cluster.lease-ttl=3s", "--imgstore.cluster.take-over-dead-local-owners=false");
 
-        // the read store, written and closed through nginx
-        String read = create("cluster/read", "avc1/mp4", 50);
-        HttpResponse<String> w = post(cluster.uri("/stores/" + read + "/frames"), FRAMES,
-                NginxCluster.records(0, READ_FRAMES, H, W), 0L);
-        assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
-        assertThat(post(cluster.uri("/stores/" + read + "/close"), FRAMES, new byte[0], null).statusCode()).isEqualTo(200);
-
         // the pushed store: created and written on the same replica (nginx routes the create by the path in its body)
         HttpResponse<String> created = post(cluster.uri("/stores"), "application/json", ("{\"path\": \"cluster/pushed\","
                 + " \"format\": \"avc1/mp4\", \"imgshape\": [" + H + ", " + W + "], \"chunksize\": 50}").getBytes(), null);
@@ -227,6 +220,25 @@ class ClusterIT {
         String pushed = JSON.readTree(created.body()).get("id").asString();
         int owner = replicaOf(created);
         assertThat(owner).as("X-Imgstore-Replica of the create").isNotNegative();
+
+        // the read store: on the same replica, so that its reads must move when that replica dies (the
+        // replica a store id maps to is in X-Imgstore-Replica of any request, a 404 included)
+        String readPath = null;
+        for (int k = 0; k < 100 && readPath == null; k++) {
+            HttpResponse<String> probe = http.send(HttpRequest.newBuilder(cluster.uri("/stores/cluster~read" + k)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(probe.statusCode()).isEqualTo(404);
+            if (replicaOf(probe) == owner) {
+                readPath = "cluster/read" + k;
+            }
+        }
+        assertThat(readPath).as("a store id that maps to replica " + owner).isNotNull();
+        String read = create(readPath, "avc1/mp4", 50);
+        HttpResponse<String> w = post(cluster.uri("/stores/" + read + "/frames"), FRAMES,
+                NginxCluster.records(0, READ_FRAMES, H, W), 0L);
+        assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
+        assertThat(replicaOf(w)).as("the read store's replica").isEqualTo(owner);
+        assertThat(post(cluster.uri("/stores/" + read + "/close"), FRAMES, new byte[0], null).statusCode()).isEqualTo(200);
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean killed = new AtomicBoolean();
