@@ -228,6 +228,43 @@ public final class ImgStoreWriter implements AutoCloseable {
     }
 
     /**
+     * Hands the store over to the next writer without closing it: finishes the open chunk and its index
+     * (nothing is lost) and releases the lease and the OS lock, but keeps {@code .lock}, so the store stays
+     * open for writing and the next writer, in this process or another one sharing the folder, continues it
+     * at once with {@link #recover} (in a new chunk). A writer without frames is closed instead (nothing to
+     * continue from). Used by the service for stores idle on one replica. Idempotent with {@link #close()}.
+     */
+    public void detach() {
+        if (closed) {
+            return;
+        }
+        if (frameCount == 0) {
+            close();
+            return;
+        }
+        if (lock.leaseLost()) {
+            abandon();
+            lock.check(); // throws LeaseLostException with the reason
+        }
+        try {
+            if (chunks.framesInOpenChunk() > 0) {
+                finishChunk();
+            }
+            extra.close();
+        } catch (IOException e) {
+            throw new ImgStoreException("cannot detach from store: " + e.getMessage(), e);
+        } finally {
+            closed = true;
+            lock.handOver();
+        }
+    }
+
+    /** True when this writer's lease on its store was lost (it writes nothing more; see {@link WriterLeases}). */
+    public boolean leaseLost() {
+        return lock.leaseLost();
+    }
+
+    /**
      * Abandons the writer without finishing the open chunk, as a crash would (for tests of
      * {@link #recover}); the {@code .lock} stays.
      */

@@ -110,18 +110,30 @@ final class WriterLock {
      * whose lease was lost leaves both files to the process that took the store over.
      */
     void release(boolean clean) {
+        release(clean, clean);
+    }
+
+    /**
+     * Hands the store over ({@link ImgStoreWriter#detach()}): the lease is released, so that another process
+     * may continue at once, and the OS lock too, but {@code .lock} stays: the store remains open for writing.
+     */
+    void handOver() {
+        release(true, false);
+    }
+
+    private void release(boolean releaseLease, boolean deleteLockFile) {
         renewing = false;
         renewal.cancel(false);
         boolean lost = lease.isLost();
         try {
-            if (clean && !lost) {
+            if (releaseLease && !lost) {
                 lease.release();
             } else {
                 lease.abandon();
             }
             lock.release();
             channel.close();
-            if (clean && !lost) {
+            if (deleteLockFile && !lost) {
                 Files.deleteIfExists(StoreLayout.lockFile(baseDir));
             }
         } catch (IOException e) {

@@ -16,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,19 +65,10 @@ public final class NginxCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             ports.add(freePort());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<Process>> started = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int port = ports.get(i);
-                Path log = work.resolve("replica-" + i + ".log");
-                started.add(pool.submit(() -> PackagedServer.start(port, log, jvmOptions, args.toArray(String[]::new))));
-            }
-            for (Future<Process> f : started) {
-                replicas.add(f.get(5, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
+        // one after the other: JVM starts in parallel on a small, busy machine can exceed PackagedServer's 2 minutes
+        for (int i = 0; i < n; i++) {
+            replicas.add(PackagedServer.start(ports.get(i), work.resolve("replica-" + i + ".log"), jvmOptions,
+                    args.toArray(String[]::new)));
         }
     }
 

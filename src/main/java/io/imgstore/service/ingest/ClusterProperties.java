@@ -17,15 +17,21 @@ import org.springframework.validation.annotation.Validated;
  * @param takeOverDeadLocalOwners take over at once the lease of a writer that ran on this machine (same host
  *                                name and boot id) and whose process is gone, e.g. a restart after {@code kill -9}
  *                                (default true; false waits for the expiry in every case)
+ * @param idleRelease             hand over a store open for writing that no client streamed into for this long:
+ *                                its chunk and index are finished and its lease released, {@code .lock} stays,
+ *                                and whichever replica gets its next write continues it at once (default 0:
+ *                                never; the compose profile {@code cluster} sets 60 s)
  */
 @Validated
 @ConfigurationProperties("imgstore.cluster")
-public record ClusterProperties(@NotNull Duration leaseTtl, Duration leaseRenewInterval, Boolean takeOverDeadLocalOwners) {
+public record ClusterProperties(@NotNull Duration leaseTtl, Duration leaseRenewInterval, Boolean takeOverDeadLocalOwners,
+                                Duration idleRelease) {
 
     public ClusterProperties {
         leaseTtl = leaseTtl == null ? WriterLeasePolicy.DEFAULT.ttl() : leaseTtl;
         leaseRenewInterval = leaseRenewInterval == null ? leaseTtl.dividedBy(3) : leaseRenewInterval;
         takeOverDeadLocalOwners = takeOverDeadLocalOwners == null || takeOverDeadLocalOwners;
+        idleRelease = idleRelease == null || idleRelease.isNegative() ? Duration.ZERO : idleRelease;
     }
 
     /**

@@ -79,6 +79,8 @@ public final class WriterSession {
     private volatile LatestFrame latest;
     private volatile long frameCount;
     private volatile boolean closed;
+    /** {@link System#nanoTime()} of the last stream opened or frame written (see {@link #detachIfIdle}). */
+    private volatile long lastActivity = System.nanoTime();
     /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
     private volatile boolean stopping;
     private long finishedSeen;
@@ -190,6 +192,7 @@ public final class WriterSession {
             claim.release();
             throw new StoreClosedException(id);
         }
+        lastActivity = System.nanoTime();
         return new Stream(token, onWritten);
     }
 
@@ -299,6 +302,7 @@ public final class WriterSession {
     }
 
     private void write(FrameRecord r) {
+        lastActivity = System.nanoTime();
         writer.addImage(r.image(), r.frameNumber(), r.frameTime());
         long n = writer.frameCount();
         frameCount = n;
@@ -355,6 +359,52 @@ public final class WriterSession {
     /** Server shutdown, first step: streams take no further frame (their queued frames are still written). */
     void stopStreams() {
         stopping = true;
+    }
+
+    /**
+     * Hands the store over when no client has streamed into it for {@code idleNanos}
+     * ({@link ImgStoreWriter#detach()}: chunk and index finished, lease released, {@code .lock} kept), so that
+     * another replica, or this one, continues it at the next request. False when a client is streaming,
+     * frames were written recently, or the session is closed.
+     */
+    boolean detachIfIdle(long idleNanos) {
+        if (closed || System.nanoTime() - lastActivity < idleNanos || !claim.tryAcquire()) {
+            return false;
+        }
+        boolean detached = false;
+        try {
+            if (closed || System.nanoTime() - lastActivity < idleNanos) {
+                return false;
+            }
+            detached = true;
+            call(() -> {
+                if (!closed) {
+                    closed = true;
+                    writer.detach();
+                }
+                return null;
+            }, true);
+            return true;
+        } finally {
+            if (detached) {
+                closed = true;
+                thread.shutdown();
+                for (Watcher w : watchers) {
+                    try {
+                        w.closed(frameCount);
+                    } catch (RuntimeException e) {
+                        LOG.debug("live watcher failed: {}", e.toString());
+                    }
+                }
+                watchers.clear();
+            }
+            claim.release();
+        }
+    }
+
+    /** True when the writer's lease was lost (another process took the store over): this session is dead. */
+    boolean leaseLost() {
+        return writer.leaseLost();
     }
 
     /** Closes whatever streams do (server shutdown): their next frames fail. */
