@@ -6,7 +6,7 @@
 #
 #   bench/cluster.sh [THREADS] [SECONDS] [STORES] [FRAMES]     defaults 8 20 6 120
 #
-# BENCH_WORK (default /tmp/imgstore-cluster-bench) keeps the stores between runs.
+# BENCH_WORK (default /tmp/imgstore-cluster-bench) keeps the stores (root-gop60/) between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

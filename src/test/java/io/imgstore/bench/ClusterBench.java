@@ -1,7 +1,10 @@
 package io.imgstore.bench;
 
 import io.imgstore.format.Image;
+import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreFormat;
+import io.imgstore.format.StoreSpec;
+import io.imgstore.format.codec.VideoEncoderSettings;
 import io.imgstore.testing.NginxCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,11 +35,18 @@ import tools.jackson.databind.json.JsonMapper;
  * fit in one replica, a third of it does).
  *
  * <p>Usage (bench/cluster.sh): {@code ClusterBench WORK [THREADS] [SECONDS] [STORES] [FRAMES]}. The stores
- * (512x512 gray avc1/mp4, {@link ReadBenchStores}) are kept in {@code WORK/root} between runs. Not a test.
+ * (512x512 gray avc1/mp4 of {@link ReadBenchStores}' frames, keyframe every {@link #GOP}) are kept in
+ * {@code WORK/root-gop60} between runs. Not a test.
  */
 public final class ClusterBench {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * Keyframe interval of the bench stores: a camera-like long GOP (the cache keeps only frames of decode
+     * runs of {@code VideoChunkReader.CACHE_MIN_RUN} = 16 frames or more, so the default interval of 10
+     * would never use it).
+     */
+    static final int GOP = 60;
 
     private ClusterBench() {
     }
@@ -50,13 +61,13 @@ public final class ClusterBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int stores = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         int frames = args.length > 4 ? Integer.parseInt(args[4]) : 120;
-        Path root = Files.createDirectories(work.resolve("root"));
+        Path root = Files.createDirectories(work.resolve("root-gop" + GOP));
         Image photo = ReadBenchStores.photo();
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < stores; s++) {
             Path dir = root.resolve("bench" + s);
             if (!Files.exists(dir.resolve("metadata.yaml"))) {
-                ReadBenchStores.write(dir, StoreFormat.of("avc1/mp4"), false, frames, photo);
+                write(dir, frames, photo);
             }
             ids.add("bench" + s);
         }
@@ -64,9 +75,9 @@ public final class ClusterBench {
         long cache = decoded / 2;
         System.out.printf(Locale.ROOT, "# ClusterBench %s, %d cores, load %s%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), loadavg());
-        System.out.printf(Locale.ROOT, "# %d stores x %d frames 512x512 gray avc1/mp4 (%d MiB decoded), frame cache %d MiB"
+        System.out.printf(Locale.ROOT, "# %d stores x %d frames 512x512 gray avc1/mp4, keyframe every %d (%d MiB decoded), frame cache %d MiB"
                 + " per replica, %d client threads, %d s measured after 5 s warm-up%n",
-                stores, frames, decoded >> 20, cache >> 20, threads, seconds);
+                stores, frames, GOP, decoded >> 20, cache >> 20, threads, seconds);
         List<Result> results = new ArrayList<>();
         results.add(run(work, root, "1 replica", 1, "hash", ids, frames, threads, seconds, cache));
         results.add(run(work, root, "3 replicas, hash consistent", 3, "hash", ids, frames, threads, seconds, cache));
@@ -84,6 +95,19 @@ public final class ClusterBench {
                     r.errors, hits);
         }
         System.out.printf(Locale.ROOT, "# done, load %s%n", loadavg());
+    }
+
+    /** A 512x512 gray avc1/mp4 store of {@link ReadBenchStores}' camera-like frames with keyframes every {@link #GOP}. */
+    private static void write(Path dir, int frames, Image photo) {
+        StoreSpec spec = StoreSpec.of(StoreFormat.of("avc1/mp4"), ReadBenchStores.SIZE, ReadBenchStores.SIZE)
+                .withEncoder(new VideoEncoderSettings(GOP, VideoEncoderSettings.DEFAULT_H264_KBPS_PER_MEGAPIXEL,
+                        VideoEncoderSettings.DEFAULT_PRESET, false));
+        SplittableRandom rnd = new SplittableRandom(42);
+        try (ImgStoreWriter w = ImgStoreWriter.create(dir, spec)) {
+            for (int n = 0; n < frames; n++) {
+                w.addImage(ReadBenchStores.frame(photo, n, false, rnd), n, 1.7e9 + n / 25.0);
+            }
+        }
     }
 
     private static Result run(Path work, Path root, String name, int n, String balance, List<String> ids, int frames,
