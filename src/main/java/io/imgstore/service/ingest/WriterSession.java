@@ -81,6 +81,8 @@ public final class WriterSession {
     private volatile boolean closed;
     /** {@link System#nanoTime()} of the last stream opened or frame written (see {@link #detachIfIdle}). */
     private volatile long lastActivity = System.nanoTime();
+    /** Set by {@link #detachIfIdle}: closed here, but the store stays open for writing (a retry continues it). */
+    private volatile boolean detached;
     /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
     private volatile boolean stopping;
     private long finishedSeen;
@@ -190,7 +192,7 @@ public final class WriterSession {
         if (closed) {
             owner = null;
             claim.release();
-            throw new StoreClosedException(id);
+            ensureOpen();
         }
         lastActivity = System.nanoTime();
         return new Stream(token, onWritten);
@@ -371,11 +373,12 @@ public final class WriterSession {
         if (closed || System.nanoTime() - lastActivity < idleNanos || !claim.tryAcquire()) {
             return false;
         }
-        boolean detached = false;
+        boolean handedOver = false;
         try {
             if (closed || System.nanoTime() - lastActivity < idleNanos) {
                 return false;
             }
+            handedOver = true;
             detached = true;
             call(() -> {
                 if (!closed) {
@@ -386,7 +389,7 @@ public final class WriterSession {
             }, true);
             return true;
         } finally {
-            if (detached) {
+            if (handedOver) {
                 closed = true;
                 thread.shutdown();
                 for (Watcher w : watchers) {
@@ -473,6 +476,10 @@ public final class WriterSession {
     }
 
     private void ensureOpen() {
+        if (detached) {
+            // not closed: the store is open for writing elsewhere (or here again): a retry continues it
+            throw new StoreLockedException("store " + id + " was just handed over to another writer; retry");
+        }
         if (closed) {
             throw new StoreClosedException(id);
         }
