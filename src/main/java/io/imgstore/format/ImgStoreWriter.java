@@ -259,6 +259,11 @@ public final class ImgStoreWriter implements AutoCloseable {
         }
     }
 
+    /** Renews the lease at once instead of at the next renew interval (tests). False when it is lost. */
+    boolean renewLeaseNow() {
+        return lock.renewNow();
+    }
+
     /** True when this writer's lease on its store was lost (it writes nothing more; see {@link WriterLeases}). */
     public boolean leaseLost() {
         return lock.leaseLost();

@@ -101,6 +101,11 @@ final class WriterLock {
         lease.check();
     }
 
+    /** Renews the lease now (tests; the background task does it every renew interval). False when it is lost. */
+    boolean renewNow() {
+        return lease.renew();
+    }
+
     boolean leaseLost() {
         return lease.isLost();
     }

@@ -293,6 +293,29 @@ class WriterLeaseTest {
         assertThat(store.resolve(".lock")).doesNotExist();
     }
 
+    @Test
+    void aWriterWhoseLeaseWasTakenOverWritesNothingMoreNotEvenAtClose() throws IOException {
+        Path store = dir.resolve("s");
+        ImgStoreWriter w = ImgStoreWriter.create(store, StoreSpec.of(StoreFormat.NPY, 20, 32).withChunksize(5));
+        for (int i = 0; i < 7; i++) {
+            w.addImage(Barcode.draw(i, 20, 32, 1, PixelType.UINT8), i, i);
+        }
+        LocalLeaseFiles files = new LocalLeaseFiles(store);
+        long g = files.highest().orElseThrow();
+        // another machine took the store over (its clock far ahead of ours)
+        assertThat(files.createNew(g + 1, new LeaseRecord(remote("b").id(), Long.MAX_VALUE, false))).isTrue();
+        assertThat(w.renewLeaseNow()).isFalse();
+        assertThat(w.leaseLost()).isTrue();
+        assertThatThrownBy(() -> w.addImage(Barcode.draw(7, 20, 32, 1, PixelType.UINT8), 7, 7))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("taken over by " + remote("b").id());
+        assertThatThrownBy(w::close).isInstanceOf(LeaseLostException.class);
+        assertThat(store.resolve("000001/index.journal")).as("the open chunk is left to the new owner").exists();
+        assertThat(store.resolve("000001/index.npz")).doesNotExist();
+        assertThat(store.resolve(".lock")).exists();
+        assertThat(files.read(g + 1, TTL)).get().extracting(LeaseRecord::owner).isEqualTo(remote("b").id());
+        w.close(); // idempotent once abandoned
+    }
+
     /** Delegates everything; tests override one step to interleave another process. */
     private static class ForwardingLeaseFiles implements LeaseFiles {
         private final LeaseFiles d;
