@@ -41,12 +41,13 @@ public final class ImgStoreWriter implements AutoCloseable {
     private double lastFrameTime = Double.NaN;
     private boolean closed;
 
-    private ImgStoreWriter(Path baseDir, StoreSpec spec, Map<String, Object> storeMetadata, int firstChunk) {
+    private ImgStoreWriter(Path baseDir, StoreSpec spec, Map<String, Object> storeMetadata, int firstChunk,
+                           WriterLock lock) {
         this.baseDir = baseDir;
         this.spec = spec;
         this.storeMetadata = storeMetadata;
         this.layout = StoreLayout.of(baseDir, spec.format());
-        this.lock = WriterLock.acquire(baseDir);
+        this.lock = lock;
         this.chunks = new ChunkLifecycle(layout, spec, storeMetadata, firstChunk);
         this.extra = new ExtraDataAppender(layout);
     }
@@ -69,15 +70,15 @@ public final class ImgStoreWriter implements AutoCloseable {
             throw new ImgStoreException("cannot create store folder " + dir.getFileName() + ": " + e.getMessage(), e);
         }
         StoreMetadata md = StoreMetadata.forNewStore(spec);
-        ImgStoreWriter w = new ImgStoreWriter(dir, spec, new LinkedHashMap<>(md.store()), 0);
+        ImgStoreWriter w = new ImgStoreWriter(dir, spec, new LinkedHashMap<>(md.store()), 0, WriterLock.acquire(dir));
         md.write(dir);
         return w;
     }
 
-    /** A writer continuing a recovered store (see {@link StoreRecovery}). */
+    /** A writer continuing a recovered store, with the lock {@link StoreRecovery} took first. */
     static ImgStoreWriter resume(Path dir, StoreSpec spec, Map<String, Object> storeMetadata, int nextChunk,
-                                 long frames, long lastNumber, double lastTime) {
-        ImgStoreWriter w = new ImgStoreWriter(dir, spec, storeMetadata, nextChunk);
+                                 long frames, long lastNumber, double lastTime, WriterLock lock) {
+        ImgStoreWriter w = new ImgStoreWriter(dir, spec, storeMetadata, nextChunk, lock);
         w.frameCount = frames;
         w.lastFrameNumber = lastNumber;
         w.lastFrameTime = lastTime;
@@ -206,6 +207,11 @@ public final class ImgStoreWriter implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (lock.leaseLost()) {
+            // another process owns the store now: finishing the chunk would overwrite its files
+            abandon();
+            lock.check(); // throws LeaseLostException with the reason
+        }
         try {
             if (chunks.framesInOpenChunk() > 0) {
                 finishChunk();
@@ -219,6 +225,48 @@ public final class ImgStoreWriter implements AutoCloseable {
             closed = true;
             lock.release(true);
         }
+    }
+
+    /**
+     * Hands the store over to the next writer without closing it: finishes the open chunk and its index
+     * (nothing is lost) and releases the lease and the OS lock, but keeps {@code .lock}, so the store stays
+     * open for writing and the next writer, in this process or another one sharing the folder, continues it
+     * at once with {@link #recover} (in a new chunk). A writer without frames is closed instead (nothing to
+     * continue from). Used by the service for stores idle on one replica. Idempotent with {@link #close()}.
+     */
+    public void detach() {
+        if (closed) {
+            return;
+        }
+        if (frameCount == 0) {
+            close();
+            return;
+        }
+        if (lock.leaseLost()) {
+            abandon();
+            lock.check(); // throws LeaseLostException with the reason
+        }
+        try {
+            if (chunks.framesInOpenChunk() > 0) {
+                finishChunk();
+            }
+            extra.close();
+        } catch (IOException e) {
+            throw new ImgStoreException("cannot detach from store: " + e.getMessage(), e);
+        } finally {
+            closed = true;
+            lock.handOver();
+        }
+    }
+
+    /** Renews the lease at once instead of at the next renew interval (tests). False when it is lost. */
+    boolean renewLeaseNow() {
+        return lock.renewNow();
+    }
+
+    /** True when this writer's lease on its store was lost (it writes nothing more; see {@link WriterLeases}). */
+    public boolean leaseLost() {
+        return lock.leaseLost();
     }
 
     /**
@@ -275,6 +323,7 @@ public final class ImgStoreWriter implements AutoCloseable {
         if (closed) {
             throw new ImgStoreException("store writer is closed");
         }
+        lock.check();
     }
 
     public Path path() {

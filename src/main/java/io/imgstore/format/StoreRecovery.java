@@ -26,6 +26,18 @@ final class StoreRecovery {
 
     /** See {@link ImgStoreWriter#recover(Path)}. */
     static ImgStoreWriter recover(Path dir) {
+        // the lock and lease first: recovery rewrites indexes, which only the store's one writer may do
+        boolean crashed = StoreLayout.isBeingWritten(dir);
+        WriterLock lock = WriterLock.acquire(dir);
+        try {
+            return recover(dir, lock);
+        } catch (RuntimeException | Error e) {
+            lock.release(!crashed); // a store that was closed stays closed; a crashed one keeps its .lock
+            throw e;
+        }
+    }
+
+    private static ImgStoreWriter recover(Path dir, WriterLock lock) {
         try (ImgStore probe = ImgStore.open(dir)) {
             // validates metadata; probe sees the journal-backed chunk too
             probe.frameCount();
@@ -57,7 +69,7 @@ final class StoreRecovery {
                 lastTime = idx.frameTimes()[idx.size() - 1];
             }
         }
-        return ImgStoreWriter.resume(dir, spec, smd, lastChunk + 1, frames, lastNumber, lastTime);
+        return ImgStoreWriter.resume(dir, spec, smd, lastChunk + 1, frames, lastNumber, lastTime, lock);
     }
 
     private static ChunkIndex recoverChunk(StoreLayout layout, StoreFormat format, int chunk,

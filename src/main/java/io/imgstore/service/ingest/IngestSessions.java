@@ -223,6 +223,10 @@ public class IngestSessions {
     public WriterSession session(String id) {
         checkNotStopping();
         WriterSession s = open.get(id);
+        if (s != null && !s.isClosed() && s.leaseLost()) {
+            dropLost(s); // another process took the store over: look at it afresh (409 while it holds it)
+            s = null;
+        }
         if (s != null && !s.isClosed()) {
             return s;
         }
@@ -271,6 +275,53 @@ public class IngestSessions {
         registry.invalidate(s.id());
         catalog.refresh();
         LOG.info("closed store {} with {} frames", s.id(), s.frameCount());
+    }
+
+    // ---- replicas ----
+
+    /**
+     * Hands over the stores nobody streamed into for {@code idle} ({@link WriterSession#detachIfIdle}: chunk
+     * and index finished, lease released, {@code .lock} kept), and drops sessions whose lease was lost, so
+     * that the replica the load balancer now sends a store to can continue it at once. Returns how many
+     * stores were handed over.
+     */
+    public int releaseIdle(java.time.Duration idle) {
+        int n = 0;
+        for (WriterSession s : List.copyOf(open.values())) {
+            if (s.isClosed()) {
+                continue;
+            }
+            if (s.leaseLost()) {
+                dropLost(s);
+                continue;
+            }
+            try {
+                if (s.detachIfIdle(idle.toNanos())) {
+                    open.remove(s.id(), s);
+                    registry.invalidate(s.id());
+                    catalog.refresh();
+                    LOG.info("handed over store {} ({} frames): idle for {}; any replica continues it", s.id(),
+                            s.frameCount(), idle);
+                    n++;
+                }
+            } catch (ImgStoreException e) {
+                open.remove(s.id(), s);
+                LOG.warn("handing over idle store {} failed: {}", s.id(), e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    private void dropLost(WriterSession s) {
+        if (open.remove(s.id(), s)) {
+            try {
+                s.forceClose(); // the writer writes nothing: it only lets its thread go
+            } catch (ImgStoreException | StoreClosedException e) {
+                // lost: expected
+            }
+            registry.invalidate(s.id());
+            LOG.warn("store {}: this replica lost its writer lease; another process writes it now", s.id());
+        }
     }
 
     // ---- recovery ----

@@ -79,6 +79,10 @@ public final class WriterSession {
     private volatile LatestFrame latest;
     private volatile long frameCount;
     private volatile boolean closed;
+    /** {@link System#nanoTime()} of the last stream opened or frame written (see {@link #detachIfIdle}). */
+    private volatile long lastActivity = System.nanoTime();
+    /** Set by {@link #detachIfIdle}: closed here, but the store stays open for writing (a retry continues it). */
+    private volatile boolean detached;
     /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
     private volatile boolean stopping;
     private long finishedSeen;
@@ -188,8 +192,9 @@ public final class WriterSession {
         if (closed) {
             owner = null;
             claim.release();
-            throw new StoreClosedException(id);
+            ensureOpen();
         }
+        lastActivity = System.nanoTime();
         return new Stream(token, onWritten);
     }
 
@@ -299,6 +304,7 @@ public final class WriterSession {
     }
 
     private void write(FrameRecord r) {
+        lastActivity = System.nanoTime();
         writer.addImage(r.image(), r.frameNumber(), r.frameTime());
         long n = writer.frameCount();
         frameCount = n;
@@ -355,6 +361,53 @@ public final class WriterSession {
     /** Server shutdown, first step: streams take no further frame (their queued frames are still written). */
     void stopStreams() {
         stopping = true;
+    }
+
+    /**
+     * Hands the store over when no client has streamed into it for {@code idleNanos}
+     * ({@link ImgStoreWriter#detach()}: chunk and index finished, lease released, {@code .lock} kept), so that
+     * another replica, or this one, continues it at the next request. False when a client is streaming,
+     * frames were written recently, or the session is closed.
+     */
+    boolean detachIfIdle(long idleNanos) {
+        if (closed || System.nanoTime() - lastActivity < idleNanos || !claim.tryAcquire()) {
+            return false;
+        }
+        boolean handedOver = false;
+        try {
+            if (closed || System.nanoTime() - lastActivity < idleNanos) {
+                return false;
+            }
+            handedOver = true;
+            detached = true;
+            call(() -> {
+                if (!closed) {
+                    closed = true;
+                    writer.detach();
+                }
+                return null;
+            }, true);
+            return true;
+        } finally {
+            if (handedOver) {
+                closed = true;
+                thread.shutdown();
+                for (Watcher w : watchers) {
+                    try {
+                        w.closed(frameCount);
+                    } catch (RuntimeException e) {
+                        LOG.debug("live watcher failed: {}", e.toString());
+                    }
+                }
+                watchers.clear();
+            }
+            claim.release();
+        }
+    }
+
+    /** True when the writer's lease was lost (another process took the store over): this session is dead. */
+    boolean leaseLost() {
+        return writer.leaseLost();
     }
 
     /** Closes whatever streams do (server shutdown): their next frames fail. */
@@ -423,6 +476,10 @@ public final class WriterSession {
     }
 
     private void ensureOpen() {
+        if (detached) {
+            // not closed: the store is open for writing elsewhere (or here again): a retry continues it
+            throw new StoreLockedException("store " + id + " was just handed over to another writer; retry");
+        }
         if (closed) {
             throw new StoreClosedException(id);
         }

@@ -137,4 +137,59 @@ class IngestSessionsTest {
             s.shutdown();
         }
     }
+
+    @Test
+    void aStoreWhoseLeaseIsHeldIsLeftAloneAtStartAndRefusedUntilTheLeaseIsFree() throws Exception {
+        // another replica's writer: a lease that this process may not take over before its expiry
+        io.imgstore.format.WriterLeases.configure(
+                new ClusterProperties(Duration.ofMinutes(5), null, false, null).policy());
+        try {
+            Path dir = root.resolve("cluster/held");
+            ImgStoreWriter w = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.NPY, 48, 64).withChunksize(10));
+            for (int i = 0; i < 13; i++) {
+                w.addImage(Barcode.draw(i, 48, 64, 1, PixelType.UINT8), i, i);
+            }
+            WriterCrashes.abandon(w);
+            IngestSessions replica = start();
+            assertThat(replica.find("cluster~held")).as("not recovered at start").isNull();
+            assertThat(dir.resolve("000001/index.journal")).as("files untouched").exists();
+            assertThatThrownBy(() -> replica.session("cluster~held"))
+                    .isInstanceOf(io.imgstore.format.StoreLockedException.class).hasMessageContaining("lease");
+
+            // the lease becomes free (here: its owner is known dead on this machine): the next request recovers it
+            io.imgstore.format.WriterLeases.configure(new ClusterProperties(Duration.ofMinutes(5), null, true, null).policy());
+            WriterSession s = replica.session("cluster~held");
+            assertThat(s.frameCount()).isEqualTo(13);
+            push(s, 13, 15);
+            replica.close("cluster~held");
+            assertFrames(dir, range(0, 15));
+        } finally {
+            io.imgstore.format.WriterLeases.configure(io.imgstore.format.WriterLeasePolicy.DEFAULT);
+        }
+    }
+
+    @Test
+    void anIdleStoreIsHandedOverWithItsLeaseReleasedAndAnotherReplicaContinuesItAtOnce() throws Exception {
+        IngestSessions a = start();
+        WriterSession s = a.create(new CreateStoreRequest("cluster/idle", "npy", List.of(48, 64), "uint8", 10,
+                Map.of(), null));
+        push(s, 0, 13);
+        Path dir = root.resolve("cluster/idle");
+        IngestSessions b = start(); // a second replica over the same root
+        assertThatThrownBy(() -> b.session("cluster~idle")).isInstanceOf(io.imgstore.format.StoreLockedException.class);
+
+        assertThat(a.releaseIdle(Duration.ofHours(1))).as("not idle for an hour").isZero();
+        assertThat(a.releaseIdle(Duration.ZERO)).isEqualTo(1);
+        assertThat(a.find("cluster~idle")).isNull();
+        assertThat(dir.resolve(".lock")).as("still open for writing").exists();
+        assertThat(io.imgstore.format.WriterLeases.holder(dir)).as("lease released").isEmpty();
+        assertThat(dir.resolve("000001/index.npz")).as("the open chunk finished with its index").exists();
+
+        WriterSession continued = b.session("cluster~idle");
+        assertThat(continued.frameCount()).isEqualTo(13);
+        push(continued, 13, 20);
+        b.close("cluster~idle");
+        assertFrames(dir, range(0, 20));
+        assertThatThrownBy(() -> a.session("cluster~idle")).isInstanceOf(StoreClosedException.class);
+    }
 }
