@@ -53,7 +53,8 @@ public class StartupLog {
         LOG.info(message(Integer.parseInt(port)));
     }
 
-    String message(int port) {
+    /** The block logged at start (public for tests of other packages). */
+    public String message(int port) {
         String contextPath = env.getProperty("server.servlet.context-path", "");
         String path = (contextPath.endsWith("/") ? contextPath : contextPath + "/");
         StringBuilder b = new StringBuilder("imgstore is ready\n");
