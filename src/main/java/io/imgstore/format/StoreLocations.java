@@ -40,16 +40,24 @@ public final class StoreLocations {
      * @param files the storage
      * @param store the store folder (or its metadata.yaml) as a path for {@code files}
      * @param root  the confinement root: the store itself for {@code s3://}, null for a local folder
+     * @param location the location as given (for messages)
      */
-    public record Resolved(StoreFiles files, Path store, Path root) {
+    public record Resolved(StoreFiles files, Path store, Path root, String location) {
 
         public Resolved {
             Objects.requireNonNull(files, "files");
             Objects.requireNonNull(store, "store");
         }
 
-        /** Opens the store, keeping at most {@code maxIdleDecoders} idle video decoders. */
+        /**
+         * Opens the store, keeping at most {@code maxIdleDecoders} idle video decoders.
+         *
+         * @throws StoreNotFoundException when there is no {@code metadata.yaml} (object storage: one HEAD)
+         */
         public ImgStore open(int maxIdleDecoders) {
+            if (root != null && !ImgStore.isStore(files, store)) {
+                throw new StoreNotFoundException("no store at " + location + " (no " + StoreLayout.METADATA_FILE + ")");
+            }
             return ImgStore.open(store, files, maxIdleDecoders, root);
         }
     }
@@ -78,7 +86,7 @@ public final class StoreLocations {
     public static Resolved resolve(String location) {
         Objects.requireNonNull(location, "location");
         if (!isS3(location)) {
-            return new Resolved(StoreFiles.LOCAL, Path.of(location), null);
+            return new Resolved(StoreFiles.LOCAL, Path.of(location), null, location);
         }
         return resolve(location, client(), S3StoreFiles.Options.defaults());
     }
@@ -87,7 +95,7 @@ public final class StoreLocations {
     public static Resolved resolve(String location, S3Client client, S3StoreFiles.Options options) {
         Objects.requireNonNull(location, "location");
         if (!isS3(location)) {
-            return new Resolved(StoreFiles.LOCAL, Path.of(location), null);
+            return new Resolved(StoreFiles.LOCAL, Path.of(location), null, location);
         }
         String text = location;
         String suffix = "/" + StoreLayout.METADATA_FILE;
@@ -95,7 +103,7 @@ public final class StoreLocations {
             text = text.substring(0, text.length() - suffix.length());
         }
         S3StoreFiles files = new S3StoreFiles(client, S3Location.parse(text), options);
-        return new Resolved(files, files.anchor(), files.anchor());
+        return new Resolved(files, files.anchor(), files.anchor(), files.location().toString());
     }
 
     private static S3Client client() {

@@ -53,7 +53,7 @@ public final class RootStorage implements AutoCloseable {
     /** An S3 root over {@code client} (closed with this). */
     public static RootStorage s3(S3Location location, S3Client client, S3StoreFiles.Options options) {
         S3StoreFiles files = new S3StoreFiles(client, location, options);
-        LOG.info("store root {} (object storage, read-only; {} blocks, {} block cache)", location,
+        LOG.info("store root {} (object storage, read-only; blocks of {} bytes, block cache {} bytes)", location,
                 options.blockSize(), options.blockCacheBytes());
         return new RootStorage(new StoreRoot(files, files.anchor()), location.toString(), client, files);
     }

@@ -75,7 +75,7 @@ public record S3Properties(
             options(blockSize, blockCacheSize, readAheadBlocks, metadataTtl, metadataEntries, maxReadSize,
                     maxListEntries);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("imgstore.s3: " + e.getMessage(), e);
+            throw new IllegalArgumentException("imgstore.s3: " + e.getMessage()); // the message is all there is
         }
     }
 
