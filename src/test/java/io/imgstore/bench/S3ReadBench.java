@@ -30,15 +30,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Random frames from a video store in object storage (S3Proxy on loopback, its own JVM, filesystem
  * backend) against the same store on the local disk, in one run: wall time per random frame
  * (median, p90) and the bytes fetched per random frame (S3Stats) against the size of the frame's
- * GOP (summed packet sizes). The three readers take turns frame by frame, on the same random
- * sequence: local disk, S3 with the default options (512 KiB blocks, 64 MiB block cache), S3 with
- * the block cache off (every frame pays its own bytes: the cold-cache cost). Frames are camera-like
- * (texture + noise + barcode strip, checked on every read). Not a test. Run with:
+ * GOP (summed packet sizes). The readers take turns frame by frame, on the same sequence: local
+ * disk, S3 with the default options (512 KiB blocks, 4 blocks read-ahead, 64 MiB block cache), S3
+ * with 64 KiB blocks and 1 block read-ahead, S3 with the block cache off. Phase 1 reads one random
+ * frame in every GOP once, GOPs in random order (no GOP was read before: the cold cost); phase 2
+ * random frames anywhere (caches warm). Frames are camera-like (texture + noise + barcode strip,
+ * checked on every read). Not a test. Run with:
  *
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.imgstore.bench.S3ReadBench \
- *     size=1280x720 frames=500 chunk=250 reads=200
+ *     size=1280x720 frames=750 chunk=250 reads=200
  * </pre>
  * (also {@code bench/s3_read.sh}).
  */
@@ -85,61 +87,92 @@ public final class S3ReadBench {
                 }
             }
             S3StoreFiles.Options defaults = S3StoreFiles.Options.defaults();
+            S3StoreFiles.Options small = defaults.withBlockSize(64 * 1024).withReadAheadBlocks(1);
             S3StoreFiles.Options noCache = defaults.withBlockCacheBytes(0);
-            StoreLocations.Resolved rDefault = StoreLocations.resolve(location, client, defaults);
-            StoreLocations.Resolved rNoCache = StoreLocations.resolve(location, client, noCache);
-            String[] names = {"local disk", "S3Proxy, defaults", "S3Proxy, no block cache"};
-            try (ImgStore local = ImgStore.open(dir); ImgStore sDef = rDefault.open(4); ImgStore sNo = rNoCache.open(4)) {
-                ImgStore[] stores = {local, sDef, sNo};
-                S3StoreFiles[] files = {null, (S3StoreFiles) rDefault.files(), (S3StoreFiles) rNoCache.files()};
+            List<StoreLocations.Resolved> resolved = List.of(StoreLocations.resolve(location, client, defaults),
+                    StoreLocations.resolve(location, client, small), StoreLocations.resolve(location, client, noCache));
+            String[] names = {"local disk", "S3, defaults (512K blocks)", "S3, 64K blocks, ahead 1",
+                "S3, no block cache"};
+            ImgStore[] stores = new ImgStore[4];
+            S3StoreFiles[] files = new S3StoreFiles[4];
+            stores[0] = ImgStore.open(dir);
+            for (int k = 1; k < 4; k++) {
+                stores[k] = resolved.get(k - 1).open(4);
+                files[k] = (S3StoreFiles) resolved.get(k - 1).files();
+            }
+            try {
                 for (ImgStore st : stores) { // open each chunk once (container header, index): not counted
                     for (int c = 0; c * chunk < frames; c++) {
                         check(st.getFrameByIndex(c * chunk), c * chunk);
                     }
                 }
-                long[][] nanos = new long[3][reads];
-                long[][] fetched = new long[3][reads];
-                double[][] perGop = new double[3][reads];
+                // phase 1, cold: one random frame in every GOP (but the first of each chunk), GOPs in random order
                 Random rnd = new Random(42);
-                for (int i = 0; i < reads; i++) {
-                    int index = rnd.nextInt(frames);
-                    long gop = gops.get(index / chunk).get((index % chunk) / 10);
-                    for (int k = 0; k < 3; k++) {
-                        S3Stats before = files[k] == null ? null : files[k].stats();
-                        long start = System.nanoTime();
-                        Frame f = stores[k].getFrameByIndex(index);
-                        nanos[k][i] = System.nanoTime() - start;
-                        check(f, index);
-                        if (files[k] != null) {
-                            fetched[k][i] = files[k].stats().minus(before).bytesFetched();
-                            perGop[k][i] = fetched[k][i] / (double) gop;
-                        }
+                List<Integer> cold = new ArrayList<>();
+                for (int g = 0; g * 10 < frames; g++) {
+                    if ((g * 10) % chunk != 0) {
+                        cold.add(g * 10 + rnd.nextInt(10));
                     }
                 }
-                System.out.printf("%d random frames (seed 42), readers taking turns%n", reads);
-                System.out.printf("%-26s %10s %10s %14s %14s %12s %12s%n", "reader", "median ms", "p90 ms",
-                        "mean bytes", "max bytes", "mean xGOP", "max xGOP");
-                for (int k = 0; k < 3; k++) {
-                    long[] t = nanos[k].clone();
-                    Arrays.sort(t);
-                    double[] g = perGop[k].clone();
-                    Arrays.sort(g);
-                    System.out.printf("%-26s %10.1f %10.1f %14d %14d %12.2f %12.2f%n", names[k], t[reads / 2] / 1e6,
-                            t[(int) (reads * 0.9)] / 1e6, (long) Arrays.stream(fetched[k]).average().orElse(0),
-                            Arrays.stream(fetched[k]).max().orElse(0), Arrays.stream(g).average().orElse(0),
-                            g[reads - 1]);
+                java.util.Collections.shuffle(cold, rnd);
+                System.out.printf("phase 1, cold GOPs: %d reads, one random frame in each not yet read GOP%n",
+                        cold.size());
+                report(names, stores, files, cold, gops, chunk);
+                // phase 2, warm: random frames anywhere (caches fill)
+                List<Integer> warm = new ArrayList<>();
+                for (int i = 0; i < reads; i++) {
+                    warm.add(rnd.nextInt(frames));
                 }
-                long[] tl = nanos[0].clone();
-                long[] ts = nanos[1].clone();
-                Arrays.sort(tl);
-                Arrays.sort(ts);
-                System.out.printf("S3 (defaults) / local: median %.2fx, p90 %.2fx%n", ts[reads / 2] / (double) tl[reads / 2],
-                        ts[(int) (reads * 0.9)] / (double) tl[(int) (reads * 0.9)]);
+                System.out.printf("phase 2, random frames anywhere: %d reads (seed 42)%n", reads);
+                report(names, stores, files, warm, gops, chunk);
+            } finally {
+                for (ImgStore st : stores) {
+                    st.close();
+                }
             }
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** Each reader reads the same frames, taking turns frame by frame; prints one line per reader. */
+    private static void report(String[] names, ImgStore[] stores, S3StoreFiles[] files, List<Integer> order,
+            List<List<Long>> gops, int chunk) {
+        int n = order.size();
+        int readers = stores.length;
+        long[][] nanos = new long[readers][n];
+        long[][] fetched = new long[readers][n];
+        double[][] perGop = new double[readers][n];
+        for (int i = 0; i < n; i++) {
+            int index = order.get(i);
+            long gop = gops.get(index / chunk).get((index % chunk) / 10);
+            for (int k = 0; k < readers; k++) {
+                S3Stats before = files[k] == null ? null : files[k].stats();
+                long start = System.nanoTime();
+                Frame f = stores[k].getFrameByIndex(index);
+                nanos[k][i] = System.nanoTime() - start;
+                check(f, index);
+                if (files[k] != null) {
+                    fetched[k][i] = files[k].stats().minus(before).bytesFetched();
+                    perGop[k][i] = fetched[k][i] / (double) gop;
+                }
+            }
+        }
+        System.out.printf("  %-28s %9s %9s %8s %12s %12s %9s %9s %9s%n", "reader", "median ms", "p90 ms", "x local",
+                "mean bytes", "max bytes", "mean xGOP", "p90 xGOP", "max xGOP");
+        long[] local = nanos[0].clone();
+        Arrays.sort(local);
+        for (int k = 0; k < readers; k++) {
+            long[] t = nanos[k].clone();
+            Arrays.sort(t);
+            double[] g = perGop[k].clone();
+            Arrays.sort(g);
+            System.out.printf("  %-28s %9.1f %9.1f %8.2f %12d %12d %9.2f %9.2f %9.2f%n", names[k], t[n / 2] / 1e6,
+                    t[(int) (n * 0.9)] / 1e6, t[n / 2] / (double) local[n / 2],
+                    (long) Arrays.stream(fetched[k]).average().orElse(0), Arrays.stream(fetched[k]).max().orElse(0),
+                    Arrays.stream(g).average().orElse(0), g[(int) (n * 0.9)], g[n - 1]);
         }
     }
 

@@ -146,6 +146,23 @@ class S3StoreCliTest {
     }
 
     @Test
+    void viewServesAnS3StoreFromItsParentPrefix() throws Exception {
+        Fixtures.Store video = fixtures().get(0);
+        try (ViewCommand.Running running = ViewCommand.startS3(s3(video), 0, "127.0.0.1")) {
+            assertThat(running.storeId()).isEqualTo(io.imgstore.service.catalog.StoreIds.idFor(video.name()));
+            String base = running.url().substring(0, running.url().indexOf("/?"));
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/stores/" + running.storeId()))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JsonMapper.builder().build().readTree(r.body()).get("frame_count").asInt())
+                    .isEqualTo(video.frameCount());
+        }
+        assertThatThrownBy(() -> ViewCommand.startS3("s3://" + BUCKET, 0, "127.0.0.1"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void cliExtractAndTimecodesOnAnS3StoreEqualTheFolder() throws Exception {
         for (Fixtures.Store fixture : fixtures()) {
             Path a = tmp.resolve(fixture.name() + "-s3");
