@@ -43,7 +43,7 @@ public class StoreCatalog {
 
     /** A catalog of the local folder {@code properties.root()} (tests, tools). */
     public StoreCatalog(StoreProperties properties) {
-        this(properties, StoreRoot.local(properties.root()));
+        this(properties, StoreRoot.local(properties.localRoot()));
     }
 
     /** The catalog of {@code storeRoot}: every store file it reads goes through {@code storeRoot.files()}. */
