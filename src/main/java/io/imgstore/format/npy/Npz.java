@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** numpy's {@code .npz}: a zip of {@code <name>.npy} members, read with {@link java.util.zip}. */
@@ -76,54 +74,12 @@ public final class Npz {
     }
 
     /**
-     * As {@link #read(Path, Set, long)}, the file read through {@code files}: a local file with
-     * {@link ZipFile}, any other through a {@link StoreFiles#newChannel channel} with Apache Commons
-     * Compress's {@code ZipFile} (the JDK's needs a {@code java.io.File}); both read the central
-     * directory, and the same bounds apply.
+     * As {@link #read(Path, Set, long)}, the file read through {@code files}: a
+     * {@link StoreFiles#newChannel channel} read by Apache Commons Compress's {@code ZipFile} (the
+     * JDK's needs a {@code java.io.File}, which object storage has not), one code path for every
+     * storage; the central directory is read, and the bounds apply before anything is inflated.
      */
     public static Map<String, NpyArray> read(StoreFiles files, Path file, Set<String> wanted, long maxMemberBytes) {
-        if (files.localFile(file).isPresent()) {
-            try (ZipFile zip = new ZipFile(files.localFile(file).get().toFile())) {
-                List<Member> members = new ArrayList<>();
-                Enumeration<? extends ZipEntry> entries = zip.entries();
-                while (entries.hasMoreElements()) {
-                    ZipEntry e = entries.nextElement();
-                    members.add(new Member() {
-                        public String name() {
-                            return e.getName();
-                        }
-
-                        public int method() {
-                            return e.getMethod();
-                        }
-
-                        public long compressedSize() {
-                            return e.getCompressedSize();
-                        }
-
-                        public long size() {
-                            return e.getSize();
-                        }
-
-                        public boolean isDirectory() {
-                            return e.isDirectory();
-                        }
-
-                        public InputStream open() throws IOException {
-                            return zip.getInputStream(e);
-                        }
-                    });
-                }
-                return read(file, members, wanted, maxMemberBytes);
-            } catch (IOException e) {
-                throw ioFailure(file, e);
-            } catch (CorruptStoreException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // a malformed zip the JDK reports otherwise (IllegalArgumentException, ...)
-                throw new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e, e);
-            }
-        }
         try (var channel = files.newChannel(file);
              org.apache.commons.compress.archivers.zip.ZipFile zip =
                      org.apache.commons.compress.archivers.zip.ZipFile.builder().setSeekableByteChannel(channel).get()) {
