@@ -1,19 +1,16 @@
 package io.imgstore.cli;
 
-import io.imgstore.format.storage.s3.S3Clients;
 import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.format.storage.s3.StoreTransfer;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code imgstore pull s3://bucket/prefix/STORE DIR [--as NAME] [--dry-run]}: downloads a store
@@ -41,39 +38,17 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--as", paramLabel = "NAME", description = "the local folder's name (default: the store's name)")
     String name;
 
-    @Option(names = {"-n", "--dry-run"}, description = "list the files that would be downloaded, download nothing")
-    boolean dryRun;
-
     @Option(names = "--allow-unverified",
             description = "also pull objects without the imgstore-sha256 checksum (uploaded by other tools), checking their size only")
     boolean allowUnverified;
 
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
-            description = "files transferred at the same time, 1.." + StoreTransfer.MAX_JOBS + " (default ${DEFAULT-VALUE})")
-    int jobs;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress on standard error")
-    boolean quiet;
+    @Mixin
+    TransferOptions transfer;
 
     @Override
     public Integer call() throws IOException {
-        if (jobs < 1 || jobs > StoreTransfer.MAX_JOBS) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and " + StoreTransfer.MAX_JOBS);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TransferProgress progress = TransferProgress.of(out, err, quiet, dryRun, "download");
-        StoreTransfer.Result r;
-        try (S3Client client = S3Clients.fromEnvironment()) {
-            r = new StoreTransfer(client, StoreTransfer.Options.defaults().withJobs(jobs).withDryRun(dryRun)
-                    .withAllowUnverified(allowUnverified)).pull(source, dir, name, progress);
-        } finally {
-            progress.finish();
-        }
-        out.printf("%s %s: %d files, %d %s (%s), %d unchanged%n", dryRun ? "dry run, nothing pulled to" : "pulled to",
-                r.store(), r.files(), r.copied(), dryRun ? "to download" : "downloaded",
-                TransferProgress.size(r.bytesCopied()), r.unchanged());
-        out.flush();
+        transfer.run(spec, StoreTransfer.Options.defaults().withAllowUnverified(allowUnverified), "pull", "download",
+                (t, progress) -> t.pull(source, dir, name, progress));
         return 0;
     }
 }

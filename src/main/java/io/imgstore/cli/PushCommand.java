@@ -1,6 +1,5 @@
 package io.imgstore.cli;
 
-import io.imgstore.format.storage.s3.S3Clients;
 import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.format.storage.s3.StoreTransfer;
 import java.io.IOException;
@@ -8,12 +7,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code imgstore push STORE s3://bucket/prefix [--as NAME] [--dry-run]}: uploads a store folder to
@@ -44,36 +42,15 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--as", paramLabel = "NAME", description = "the store's name in object storage (default: the folder's name)")
     String name;
 
-    @Option(names = {"-n", "--dry-run"}, description = "list the files that would be uploaded, upload nothing")
-    boolean dryRun;
-
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
-            description = "files transferred at the same time, 1.." + StoreTransfer.MAX_JOBS + " (default ${DEFAULT-VALUE})")
-    int jobs;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress on standard error")
-    boolean quiet;
+    @Mixin
+    TransferOptions transfer;
 
     @Override
     public Integer call() throws IOException {
-        if (jobs < 1 || jobs > StoreTransfer.MAX_JOBS) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and " + StoreTransfer.MAX_JOBS);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TransferProgress progress = TransferProgress.of(out, err, quiet, dryRun, "upload");
-        StoreTransfer.Result r;
-        try (S3Client client = S3Clients.fromEnvironment()) {
-            r = new StoreTransfer(client, StoreTransfer.Options.defaults().withJobs(jobs).withDryRun(dryRun))
-                    .push(store, target, name, progress);
-        } finally {
-            progress.finish();
-        }
-        out.printf("%s %s: %d files, %d %s (%s), %d unchanged%n", dryRun ? "dry run, nothing pushed to" : "pushed to",
-                r.store(), r.files(), r.copied(), dryRun ? "to upload" : "uploaded",
-                TransferProgress.size(r.bytesCopied()), r.unchanged());
-        out.flush();
+        StoreTransfer.Result r = transfer.run(spec, StoreTransfer.Options.defaults(), "push", "upload",
+                (t, progress) -> t.push(store, target, name, progress));
         if (r.extraObjects() > 0) {
+            PrintWriter err = spec.commandLine().getErr();
             err.printf("imgstore push: %d object(s) under %s are not in the local store; left in place%n",
                     r.extraObjects(), r.store());
             err.flush();
