@@ -144,7 +144,9 @@ final class WriterLease {
                 return lose("lease file replaced by " + current.map(LeaseRecord::owner).orElse("nobody (removed)"));
             }
             long until = now + policy.ttl().toMillis();
-            files.overwrite(generation, new LeaseRecord(owner.id(), until, false));
+            if (!files.overwrite(generation, new LeaseRecord(owner.id(), until, false))) {
+                return lose("lease replaced by another process during the renewal");
+            }
             if (files.exists(generation + 1)) {
                 return lose("taken over during the renewal");
             }

@@ -50,9 +50,17 @@ public final class WriterLeases {
      */
     public static Optional<String> holder(Path dir) {
         try {
-            return WriterLease.holder(new LocalLeaseFiles(dir), Clock.systemUTC(), policy).map(LeaseRecord::owner);
+            return holder(new LocalLeaseFiles(dir));
         } catch (IOException e) {
             return Optional.of("unknown (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Who holds the lease whose generations live in {@code files} (object storage, see {@link StoreLease}),
+     * or empty when nobody does.
+     */
+    public static Optional<String> holder(LeaseFiles files) throws IOException {
+        return WriterLease.holder(files, Clock.systemUTC(), policy).map(LeaseRecord::owner);
     }
 }

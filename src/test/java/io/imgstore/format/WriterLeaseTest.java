@@ -345,8 +345,8 @@ class WriterLeaseTest {
         }
 
         @Override
-        public void overwrite(long gen, LeaseRecord record) throws IOException {
-            d.overwrite(gen, record);
+        public boolean overwrite(long gen, LeaseRecord record) throws IOException {
+            return d.overwrite(gen, record);
         }
 
         @Override
