@@ -2,6 +2,8 @@ package io.imgstore.format;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,13 +20,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoreLease implements AutoCloseable {
 
+    /** Stores held in this JVM: the lease cannot tell two holders of one process apart (see {@link #acquire}). */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
+
     private final WriterLease lease;
+    private final String store;
     private final String owner;
     private final ScheduledFuture<?> renewal;
     private volatile boolean renewing = true;
 
-    private StoreLease(WriterLease lease, String owner) {
+    private StoreLease(WriterLease lease, String store, String owner) {
         this.lease = lease;
+        this.store = store;
         this.owner = owner;
         long every = WriterLeases.policy().renewInterval().toMillis();
         this.renewal = WriterLeases.renewer().scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
@@ -34,14 +41,25 @@ public final class StoreLease implements AutoCloseable {
      * Takes the lease of a store, with a new owner id of this process and the system clock.
      *
      * @param files where the store's lease generations live
-     * @param store a name for messages (the store's path)
+     * @param store the store's identity in this JVM and its name in messages, e.g. its {@code s3://} URI
+     *              ({@code S3LeaseFiles#name()}): a second acquire of the same name in this process is
+     *              refused while the first is held, because a lease whose owner is this process counts as
+     *              left by a dead process of this machine when the policy takes those over
      * @throws StoreLockedException when another owner holds it (or the storage failed)
      */
     public static StoreLease acquire(LeaseFiles files, String store) {
-        LeaseOwner me = LeaseOwner.newOwner();
-        WriterLease lease = WriterLease.acquire(Objects.requireNonNull(files, "files"), me, Clock.systemUTC(),
-                WriterLeases.policy(), Objects.requireNonNull(store, "store"));
-        return new StoreLease(lease, me.id());
+        Objects.requireNonNull(files, "files");
+        if (!HELD.add(Objects.requireNonNull(store, "store"))) {
+            throw new StoreLockedException("store " + store + " is already open for writing in this process");
+        }
+        try {
+            LeaseOwner me = LeaseOwner.newOwner();
+            WriterLease lease = WriterLease.acquire(files, me, Clock.systemUTC(), WriterLeases.policy(), store);
+            return new StoreLease(lease, store, me.id());
+        } catch (RuntimeException e) {
+            HELD.remove(store);
+            throw e;
+        }
     }
 
     private void renew() {
@@ -80,7 +98,7 @@ public final class StoreLease implements AutoCloseable {
         return lease.renew();
     }
 
-    /** Drops the lease without releasing it, as a crash would: it expires by itself. */
+    /** Drops the lease without releasing it, as a crash would: it expires by itself. Idempotent. */
     public void abandon() {
         stop();
         lease.abandon();
@@ -100,5 +118,6 @@ public final class StoreLease implements AutoCloseable {
     private void stop() {
         renewing = false;
         renewal.cancel(false);
+        HELD.remove(store);
     }
 }

@@ -317,7 +317,7 @@ class WriterLeaseTest {
     }
 
     /** Delegates everything; tests override one step to interleave another process. */
-    private static class ForwardingLeaseFiles implements LeaseFiles {
+    static class ForwardingLeaseFiles implements LeaseFiles {
         private final LeaseFiles d;
 
         ForwardingLeaseFiles(LeaseFiles d) {

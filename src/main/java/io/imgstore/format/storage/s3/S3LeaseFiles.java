@@ -100,6 +100,11 @@ public final class S3LeaseFiles implements LeaseFiles {
         this.listPrefix = zero.substring(0, zero.length() - 1);
     }
 
+    /** The store's URI, {@code s3://bucket/prefix/store}: its name for {@link StoreLease#acquire}. */
+    public String name() {
+        return store.isEmpty() ? location.toString() : location + "/" + store;
+    }
+
     /** The store's path relative to the location ({@code ""}: the location is the store). */
     public String store() {
         return store;
