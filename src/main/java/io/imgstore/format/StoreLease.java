@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,16 @@ public final class StoreLease implements AutoCloseable {
 
     /** Stores held in this JVM: the lease cannot tell two holders of one process apart (see {@link #acquire}). */
     private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
+    /**
+     * Renewals of these leases, apart from the renewals of {@link ImgStoreWriter}s' local leases: a slow
+     * remote storage must not delay those. Two threads: one slow store delays the others by at most one
+     * request timeout of its storage.
+     */
+    private static final ScheduledExecutorService RENEWER = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "imgstore-store-lease-renewer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final WriterLease lease;
     private final String store;
@@ -34,7 +46,7 @@ public final class StoreLease implements AutoCloseable {
         this.store = store;
         this.owner = owner;
         long every = WriterLeases.policy().renewInterval().toMillis();
-        this.renewal = WriterLeases.renewer().scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+        this.renewal = RENEWER.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**

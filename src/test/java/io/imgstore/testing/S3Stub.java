@@ -53,6 +53,7 @@ public final class S3Stub implements AutoCloseable {
     private final AtomicInteger conditionalPuts = new AtomicInteger();
     private volatile boolean ignoreIfNoneMatch;
     private volatile boolean ignoreIfMatch;
+    private volatile long stallMillis;
 
     private S3Stub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -92,6 +93,12 @@ public final class S3Stub implements AutoCloseable {
         return this;
     }
 
+    /** Make every request wait this long before it is answered (a hung server); 0 to answer at once. */
+    public S3Stub stall(java.time.Duration d) {
+        stallMillis = d.toMillis();
+        return this;
+    }
+
     /** PUTs that carried a condition so far. */
     public int conditionalPuts() {
         return conditionalPuts.get();
@@ -117,6 +124,14 @@ public final class S3Stub implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        if (stallMillis > 0) {
+            try {
+                Thread.sleep(stallMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         String path = ex.getRequestURI().getRawPath();
         String full = URLDecoder.decode(path.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8);
         int slash = full.indexOf('/');

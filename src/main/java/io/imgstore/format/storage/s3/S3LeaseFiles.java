@@ -3,8 +3,10 @@ package io.imgstore.format.storage.s3;
 import io.imgstore.format.LeaseFiles;
 import io.imgstore.format.LeaseRecord;
 import io.imgstore.format.StoreLease;
+import io.imgstore.format.WriterLeases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -126,6 +129,18 @@ public final class S3LeaseFiles implements LeaseFiles {
         return S3StoreFiles.mapped(location.anchor().resolve(relative(gen)), op, e);
     }
 
+    /**
+     * Each lease request, retries included, ends within the process's lease margin (at least a second):
+     * a renewal slower than the margin is useless anyway ({@code check()} stops writes), and a hung
+     * request must not hold the renewals of other stores (the client's socket timeout is a minute). A
+     * {@code GET}'s body (at most 4 KiB) is read after it, within the client's socket timeout.
+     */
+    private static AwsRequestOverrideConfiguration timeout() {
+        long margin = WriterLeases.policy().margin().toMillis();
+        return AwsRequestOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(Math.max(1000, margin)))
+                .build();
+    }
+
     /** The generations present, from a bounded listing. */
     List<Long> generations() throws IOException {
         List<Long> gens = new ArrayList<>();
@@ -133,7 +148,7 @@ public final class S3LeaseFiles implements LeaseFiles {
         String token = null;
         do {
             ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
-                    .prefix(listPrefix).maxKeys(1000);
+                    .prefix(listPrefix).maxKeys(1000).overrideConfiguration(timeout());
             if (token != null) {
                 req.continuationToken(token);
             }
@@ -174,7 +189,7 @@ public final class S3LeaseFiles implements LeaseFiles {
     public boolean exists(long gen) throws IOException {
         String key = key(gen);
         try {
-            client.headObject(b -> b.bucket(location.bucket()).key(key));
+            client.headObject(b -> b.bucket(location.bucket()).key(key).overrideConfiguration(timeout()));
             return true;
         } catch (NoSuchKeyException e) {
             return false;
@@ -193,7 +208,8 @@ public final class S3LeaseFiles implements LeaseFiles {
         String key = key(gen);
         byte[] bytes;
         GetObjectResponse meta;
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(location.bucket()).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(location.bucket()).key(key)
+                .overrideConfiguration(timeout()))) {
             meta = in.response();
             bytes = in.readNBytes(LeaseRecord.MAX_BYTES + 1); // bounded whatever the object's size
             if (bytes.length > LeaseRecord.MAX_BYTES) {
@@ -242,7 +258,7 @@ public final class S3LeaseFiles implements LeaseFiles {
         }
         try {
             String etag = client.putObject(PutObjectRequest.builder().bucket(location.bucket()).key(key)
-                    .ifNoneMatch("*").build(), RequestBody.fromBytes(bytes)).eTag();
+                    .ifNoneMatch("*").overrideConfiguration(timeout()).build(), RequestBody.fromBytes(bytes)).eTag();
             remember(gen, etag);
             return true;
         } catch (S3Exception e) {
@@ -265,7 +281,8 @@ public final class S3LeaseFiles implements LeaseFiles {
             return false;
         }
         try {
-            remember(gen, client.putObject(PutObjectRequest.builder().bucket(location.bucket()).key(key).build(),
+            remember(gen, client.putObject(PutObjectRequest.builder().bucket(location.bucket()).key(key)
+                            .overrideConfiguration(timeout()).build(),
                     RequestBody.fromBytes(bytes)).eTag());
         } catch (SdkException e) {
             throw failed(gen, "PUT", e);
@@ -284,7 +301,8 @@ public final class S3LeaseFiles implements LeaseFiles {
     @Override
     public boolean overwrite(long gen, LeaseRecord record) throws IOException {
         byte[] bytes = record.toText().getBytes(StandardCharsets.UTF_8);
-        PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(location.bucket()).key(key(gen));
+        PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(location.bucket()).key(key(gen))
+                .overrideConfiguration(timeout());
         if (writes == ConditionalWrites.FULL) {
             String etag = etags.get(gen);
             if (etag == null) {
@@ -314,7 +332,7 @@ public final class S3LeaseFiles implements LeaseFiles {
             if (g < gen) {
                 String key = key(g);
                 try {
-                    client.deleteObject(b -> b.bucket(location.bucket()).key(key));
+                    client.deleteObject(b -> b.bucket(location.bucket()).key(key).overrideConfiguration(timeout()));
                     etags.remove(g);
                 } catch (SdkException e) {
                     throw failed(g, "DELETE", e);

@@ -90,6 +90,17 @@ class S3LeaseFilesTest {
     }
 
     @Test
+    void aHungServerFailsLeaseRequestsWithinTheLeaseTimeoutInsteadOfBlockingTheRenewer() throws Exception {
+        try (S3Stub stub = S3Stub.start(); S3Client c = stub.client()) {
+            S3LeaseFiles f = S3LeaseFiles.Root.open(c, S3Location.parse("s3://bkt/p"), false).store("s");
+            stub.stall(java.time.Duration.ofMinutes(5));
+            assertThatThrownBy(f::highest).isInstanceOf(IOException.class)
+                    .hasRootCauseInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
+            stub.stall(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
     void listingsAndStorePathsAreBounded() throws Exception {
         try (S3Stub stub = S3Stub.start(); S3Client c = stub.client()) {
             S3LeaseFiles.Root root = S3LeaseFiles.Root.open(c, S3Location.parse("s3://bkt/p"), false);
