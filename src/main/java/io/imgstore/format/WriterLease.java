@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * A writer's lease on a store, across processes and machines that share the store's folder (where OS
- * file locks may not reach, e.g. NFS between machines). Package-private: held by {@link WriterLock}.
+ * file locks may not reach, e.g. NFS between machines). Package-private: held by {@link WriterLock} (local
+ * folders) and {@link StoreLease} (any {@link LeaseFiles}, e.g. object storage).
  *
  * <h2>Protocol</h2>
  * The lease is a sequence of generations ({@link LeaseFiles}); the highest one present is the current

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * across machines sharing the folder, where OS locks are unreliable (NFS). The lease is renewed in the
  * background while the writer is open; a writer whose lease is lost writes nothing more
  * ({@link LeaseLostException}). See docs/deployment.md, "Cluster", and {@code WriterLease} for the protocol.
+ * Leases whose generations live elsewhere (object storage) are held with {@link StoreLease}.
  *
  * <p>The policy is one per process ({@link #configure}); the service sets it from
  * {@code imgstore.cluster.*} at start.
