@@ -59,7 +59,8 @@ public final class WriterLeases {
 
     /**
      * Who holds the lease whose generations live in {@code files} (object storage, see {@link StoreLease}),
-     * or empty when nobody does.
+     * or empty when nobody does. As for {@link #holder(Path)}, a lease whose owner is this very process
+     * counts as free when the policy takes over dead owners of this machine (this process is the restart).
      */
     public static Optional<String> holder(LeaseFiles files) throws IOException {
         return WriterLease.holder(files, Clock.systemUTC(), policy).map(LeaseRecord::owner);
