@@ -8,30 +8,31 @@ import java.util.Properties;
 
 /**
  * The content of one lease generation: who holds it and until when (epoch milliseconds, the owner's
- * clock), or that its owner released it. Package-private: see {@link WriterLease}.
+ * clock), or that its owner released it. Public for implementations of {@link LeaseFiles}, which store
+ * it as {@link #toText()} and read it back with {@link #parse}.
  *
- * @param owner     the owner id ({@link LeaseOwner#id()}: host, pid and a random part)
+ * @param owner     the owner id ({@code host:boot:pid:random}, see {@link StoreLease#owner()})
  * @param expiresAt epoch milliseconds after which another process may take the store over
  * @param released  true once the owner closed the store cleanly (free at once)
  */
-record LeaseRecord(String owner, long expiresAt, boolean released) {
+public record LeaseRecord(String owner, long expiresAt, boolean released) {
 
     /** Largest lease file read: records are ~200 bytes; anything larger is not ours. */
-    static final int MAX_BYTES = 4096;
+    public static final int MAX_BYTES = 4096;
 
-    LeaseRecord {
+    public LeaseRecord {
         if (owner == null || owner.isBlank() || owner.length() > 512 || owner.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("invalid lease owner");
         }
     }
 
     /** Free for another writer at {@code nowMillis}: released, or expired. */
-    boolean freeAt(long nowMillis) {
+    public boolean freeAt(long nowMillis) {
         return released || nowMillis > expiresAt;
     }
 
     /** Text form ({@link Properties}, so that humans can read it: {@code cat .lease.3}). */
-    String toText() {
+    public String toText() {
         Properties p = new Properties();
         p.setProperty("owner", owner);
         p.setProperty("expires-at-millis", Long.toString(expiresAt));
@@ -50,7 +51,7 @@ record LeaseRecord(String owner, long expiresAt, boolean released) {
      *
      * @throws IllegalArgumentException for anything else (hostile or partly written files)
      */
-    static LeaseRecord parse(String text) {
+    public static LeaseRecord parse(String text) {
         if (text.length() > MAX_BYTES) {
             throw new IllegalArgumentException("lease file too large");
         }

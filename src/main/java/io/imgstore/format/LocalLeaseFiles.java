@@ -123,10 +123,11 @@ final class LocalLeaseFiles implements LeaseFiles {
     }
 
     @Override
-    public void overwrite(long gen, LeaseRecord record) throws IOException {
+    public boolean overwrite(long gen, LeaseRecord record) throws IOException {
         Path tmp = writeTemp(record);
         try {
             Files.move(tmp, file(gen), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true; // rename(2) has no condition: the protocol's re-checks around it detect a takeover
         } finally {
             Files.deleteIfExists(tmp);
         }

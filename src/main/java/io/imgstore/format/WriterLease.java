@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * A writer's lease on a store, across processes and machines that share the store's folder (where OS
- * file locks may not reach, e.g. NFS between machines). Package-private: held by {@link WriterLock}.
+ * file locks may not reach, e.g. NFS between machines). Package-private: held by {@link WriterLock} (local
+ * folders) and {@link StoreLease} (any {@link LeaseFiles}, e.g. object storage).
  *
  * <h2>Protocol</h2>
  * The lease is a sequence of generations ({@link LeaseFiles}); the highest one present is the current
@@ -144,7 +145,9 @@ final class WriterLease {
                 return lose("lease file replaced by " + current.map(LeaseRecord::owner).orElse("nobody (removed)"));
             }
             long until = now + policy.ttl().toMillis();
-            files.overwrite(generation, new LeaseRecord(owner.id(), until, false));
+            if (!files.overwrite(generation, new LeaseRecord(owner.id(), until, false))) {
+                return lose("lease replaced by another process during the renewal");
+            }
             if (files.exists(generation + 1)) {
                 return lose("taken over during the renewal");
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * across machines sharing the folder, where OS locks are unreliable (NFS). The lease is renewed in the
  * background while the writer is open; a writer whose lease is lost writes nothing more
  * ({@link LeaseLostException}). See docs/deployment.md, "Cluster", and {@code WriterLease} for the protocol.
+ * Leases whose generations live elsewhere (object storage) are held with {@link StoreLease}.
  *
  * <p>The policy is one per process ({@link #configure}); the service sets it from
  * {@code imgstore.cluster.*} at start.
@@ -50,9 +51,18 @@ public final class WriterLeases {
      */
     public static Optional<String> holder(Path dir) {
         try {
-            return WriterLease.holder(new LocalLeaseFiles(dir), Clock.systemUTC(), policy).map(LeaseRecord::owner);
+            return holder(new LocalLeaseFiles(dir));
         } catch (IOException e) {
             return Optional.of("unknown (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Who holds the lease whose generations live in {@code files} (object storage, see {@link StoreLease}),
+     * or empty when nobody does. As for {@link #holder(Path)}, a lease whose owner is this very process
+     * counts as free when the policy takes over dead owners of this machine (this process is the restart).
+     */
+    public static Optional<String> holder(LeaseFiles files) throws IOException {
+        return WriterLease.holder(files, Clock.systemUTC(), policy).map(LeaseRecord::owner);
     }
 }

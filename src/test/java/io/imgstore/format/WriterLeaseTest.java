@@ -317,7 +317,7 @@ class WriterLeaseTest {
     }
 
     /** Delegates everything; tests override one step to interleave another process. */
-    private static class ForwardingLeaseFiles implements LeaseFiles {
+    static class ForwardingLeaseFiles implements LeaseFiles {
         private final LeaseFiles d;
 
         ForwardingLeaseFiles(LeaseFiles d) {
@@ -345,8 +345,8 @@ class WriterLeaseTest {
         }
 
         @Override
-        public void overwrite(long gen, LeaseRecord record) throws IOException {
-            d.overwrite(gen, record);
+        public boolean overwrite(long gen, LeaseRecord record) throws IOException {
+            return d.overwrite(gen, record);
         }
 
         @Override

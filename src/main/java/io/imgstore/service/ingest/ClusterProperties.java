@@ -21,17 +21,23 @@ import org.springframework.validation.annotation.Validated;
  *                                its chunk and index are finished and its lease released, {@code .lock} stays,
  *                                and whichever replica gets its next write continues it at once (default 0:
  *                                never; the compose profile {@code cluster} sets 60 s)
+ * @param allowUnsafeObjectLeases accept writer leases on object storage that ignores conditional writes
+ *                                ({@code If-None-Match: *} on PUT, e.g. S3Proxy 2.6.0), in the weaker mode of
+ *                                {@code S3LeaseFiles.Root#open}; false (the default) refuses such storage at start
+ *                                with {@code UnsafeObjectLeasesException}. Read where leases on an {@code s3://}
+ *                                root are opened (docs/deployment.md, "Cluster")
  */
 @Validated
 @ConfigurationProperties("imgstore.cluster")
 public record ClusterProperties(@NotNull Duration leaseTtl, Duration leaseRenewInterval, Boolean takeOverDeadLocalOwners,
-                                Duration idleRelease) {
+                                Duration idleRelease, Boolean allowUnsafeObjectLeases) {
 
     public ClusterProperties {
         leaseTtl = leaseTtl == null ? WriterLeasePolicy.DEFAULT.ttl() : leaseTtl;
         leaseRenewInterval = leaseRenewInterval == null ? leaseTtl.dividedBy(3) : leaseRenewInterval;
         takeOverDeadLocalOwners = takeOverDeadLocalOwners == null || takeOverDeadLocalOwners;
         idleRelease = idleRelease == null || idleRelease.isNegative() ? Duration.ZERO : idleRelease;
+        allowUnsafeObjectLeases = allowUnsafeObjectLeases != null && allowUnsafeObjectLeases;
     }
 
     /**

@@ -142,7 +142,7 @@ class IngestSessionsTest {
     void aStoreWhoseLeaseIsHeldIsLeftAloneAtStartAndRefusedUntilTheLeaseIsFree() throws Exception {
         // another replica's writer: a lease that this process may not take over before its expiry
         io.imgstore.format.WriterLeases.configure(
-                new ClusterProperties(Duration.ofMinutes(5), null, false, null).policy());
+                new ClusterProperties(Duration.ofMinutes(5), null, false, null, null).policy());
         try {
             Path dir = root.resolve("cluster/held");
             ImgStoreWriter w = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.NPY, 48, 64).withChunksize(10));
@@ -157,7 +157,7 @@ class IngestSessionsTest {
                     .isInstanceOf(io.imgstore.format.StoreLockedException.class).hasMessageContaining("lease");
 
             // the lease becomes free (here: its owner is known dead on this machine): the next request recovers it
-            io.imgstore.format.WriterLeases.configure(new ClusterProperties(Duration.ofMinutes(5), null, true, null).policy());
+            io.imgstore.format.WriterLeases.configure(new ClusterProperties(Duration.ofMinutes(5), null, true, null, null).policy());
             WriterSession s = replica.session("cluster~held");
             assertThat(s.frameCount()).isEqualTo(13);
             push(s, 13, 15);
