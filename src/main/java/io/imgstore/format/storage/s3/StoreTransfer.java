@@ -239,6 +239,9 @@ public final class StoreTransfer {
      * @param relative the file's '/'-separated path inside {@code dir}
      */
     public Action putFile(Path dir, S3Location dest, String relative) throws IOException {
+        if (relative == null || relative.isEmpty()) {
+            throw new IllegalArgumentException("no file named");
+        }
         dest.key(relative); // refuses empty, '.', '..' and unprintable segments before any file is touched
         Path file = dir;
         for (String segment : relative.split("/", -1)) {

@@ -339,6 +339,32 @@ class SpooledStoreWriterTest {
         }
     }
 
+    @Test
+    void putFileUploadsOnceVerifiedAndRefusesPathsOutsideTheStore() throws Exception {
+        String bucket = bucket();
+        Path store = Files.createDirectories(tmp.resolve("one/000000"));
+        Files.writeString(store.resolve("index.npz"), "not really an index");
+        Files.writeString(tmp.resolve("one/metadata.yaml"), "__store: {}\n");
+        S3Location dest = S3Location.parse("s3://" + bucket + "/x/one");
+        StoreTransfer t = transfer(client);
+        assertThat(t.putFile(tmp.resolve("one"), dest, "000000/index.npz")).isEqualTo(StoreTransfer.Action.COPIED);
+        assertThat(t.putFile(tmp.resolve("one"), dest, "000000/index.npz")).isEqualTo(StoreTransfer.Action.UNCHANGED);
+        Files.writeString(store.resolve("index.npz"), "changed");
+        assertThat(t.putFile(tmp.resolve("one"), dest, "000000/index.npz")).isEqualTo(StoreTransfer.Action.COPIED);
+        assertThat(new String(object(bucket, "x/one/000000/index.npz"))).isEqualTo("changed");
+        assertThat(client.headObject(b -> b.bucket(bucket).key("x/one/000000/index.npz")).metadata())
+                .containsEntry(StoreTransfer.SHA256_METADATA,
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("changed".getBytes())));
+        for (String hostile : List.of("../one/metadata.yaml", "000000/../../x", "/etc/passwd", "")) {
+            assertThatThrownBy(() -> t.putFile(tmp.resolve("one"), dest, hostile)).as(hostile)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        Files.createSymbolicLink(tmp.resolve("one/link"), tmp.resolve("one/metadata.yaml"));
+        assertThatThrownBy(() -> t.putFile(tmp.resolve("one"), dest, "link")).isInstanceOf(IOException.class)
+                .hasMessageContaining("symbolic link");
+        assertThat(keys(bucket, "x/one/")).containsExactly("000000/index.npz");
+    }
+
     interface Before {
         void call(String method, Object[] args);
     }
