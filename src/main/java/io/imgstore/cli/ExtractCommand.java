@@ -6,6 +6,7 @@ import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.PixelType;
+import io.imgstore.format.StoreLocations;
 import io.imgstore.format.codec.ImageCodec;
 import io.imgstore.format.npy.NpyImages;
 import java.io.IOException;
@@ -46,8 +47,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STORE", description = "store folder or its metadata.yaml")
-    Path store;
+    @Parameters(index = "0", paramLabel = "STORE",
+            description = "store folder or its metadata.yaml, or s3://bucket/prefix/store (object storage)")
+    String store;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Which which;
@@ -99,7 +101,7 @@ final class ExtractCommand implements Callable<Integer> {
         Target target = target();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ImgStore s = ImgStore.open(store)) {
+        try (ImgStore s = StoreLocations.open(store)) {
             boolean singleRequest = which != null && (numbers != null ? numbers.single() : indexes.single());
             if (singleRequest) {
                 Frame f = numbers != null

@@ -1,9 +1,9 @@
 package io.imgstore.cli;
 
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreLocations;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -39,8 +39,9 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STORE", description = "store folder or its metadata.yaml")
-    Path store;
+    @Parameters(index = "0", paramLabel = "STORE",
+            description = "store folder or its metadata.yaml, or s3://bucket/prefix/store (object storage)")
+    String store;
 
     @Option(names = "--json", description = "one JSON object (the fields of the service's GET /stores/{id})")
     boolean json;
@@ -48,7 +49,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ImgStore s = ImgStore.open(store)) {
+        try (ImgStore s = StoreLocations.open(store)) {
             if (json) {
                 out.println(JSON.writeValueAsString(summary(s)));
             } else {

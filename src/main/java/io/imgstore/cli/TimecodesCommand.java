@@ -2,6 +2,7 @@ package io.imgstore.cli;
 
 import io.imgstore.format.FrameMetadata;
 import io.imgstore.format.ImgStore;
+import io.imgstore.format.StoreLocations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -27,8 +28,9 @@ final class TimecodesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STORE", description = "store folder or its metadata.yaml")
-    Path store;
+    @Parameters(index = "0", paramLabel = "STORE",
+            description = "store folder or its metadata.yaml, or s3://bucket/prefix/store (object storage)")
+    String store;
 
     @Option(names = {"-o", "--output"}, description = "write to this file instead of standard output")
     Path output;
@@ -39,7 +41,7 @@ final class TimecodesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         FrameMetadata md;
-        try (ImgStore s = ImgStore.open(store)) {
+        try (ImgStore s = StoreLocations.open(store)) {
             md = s.frameMetadata();
         }
         if (output != null) {

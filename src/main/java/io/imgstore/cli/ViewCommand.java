@@ -2,6 +2,8 @@ package io.imgstore.cli;
 
 import io.imgstore.ImgstoreApplication;
 import io.imgstore.format.StoreLayout;
+import io.imgstore.format.StoreLocations;
+import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.service.catalog.StoreIds;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,8 +36,9 @@ import picocli.CommandLine.Spec;
         description = "Serve one store with the browser viewer and open it (the replacement for imgstore-view).")
 public final class ViewCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "STORE", description = "the store: its folder or its metadata.yaml")
-    Path store;
+    @Parameters(paramLabel = "STORE",
+            description = "the store: its folder or its metadata.yaml, or s3://bucket/prefix/store (object storage)")
+    String store;
 
     @Option(names = "--port", defaultValue = "0", description = "HTTP port (default: any free port)")
     int port;
@@ -61,14 +64,14 @@ public final class ViewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Running running = start(store, port, bind);
+        Running running = StoreLocations.isS3(store) ? startS3(store, port, bind) : start(Path.of(store), port, bind);
         CountDownLatch closed = new CountDownLatch(1);
         running.context().addApplicationListener(e -> {
             if (e instanceof ContextClosedEvent) {
                 closed.countDown();
             }
         });
-        out.println("imgstore view: " + storeDir(store) + " at " + running.url() + "  (Ctrl+C to stop)");
+        out.println("imgstore view: " + (StoreLocations.isS3(store) ? store : storeDir(Path.of(store))) + " at " + running.url() + "  (Ctrl+C to stop)");
         out.flush();
         if (!noBrowser && !openBrowser(running.url())) {
             out.println("(no desktop found: open the URL in a browser)");
@@ -101,9 +104,32 @@ public final class ViewCommand implements Callable<Integer> {
         if (root == null) {
             throw new IllegalArgumentException("cannot serve a store at the file-system root: " + dir);
         }
-        String id = StoreIds.idFor(dir.getFileName().toString());
+        return start(root.toString(), dir.getFileName().toString(), port, bind);
+    }
+
+    /**
+     * Starts the service on the store's parent prefix in object storage ({@code s3://bucket/a/store}:
+     * root {@code s3://bucket/a}), showing only that store; S3 settings from the SDK's standard
+     * configuration and {@code IMGSTORE_S3_PATH_STYLE_ACCESS}.
+     *
+     * @throws IllegalArgumentException for a malformed location or a store at the bucket's top
+     */
+    public static Running startS3(String location, int port, String bind) throws IOException {
+        String text = location.endsWith("/" + StoreLayout.METADATA_FILE)
+                ? location.substring(0, location.length() - StoreLayout.METADATA_FILE.length() - 1) : location;
+        S3Location loc = S3Location.parse(text);
+        int slash = loc.prefix().lastIndexOf('/');
+        if (loc.prefix().isEmpty()) {
+            throw new IllegalArgumentException("a bucket is not a store: " + loc + " (give the store's prefix)");
+        }
+        String parent = "s3://" + loc.bucket() + (slash < 0 ? "" : "/" + loc.prefix().substring(0, slash));
+        return start(parent, loc.prefix().substring(slash + 1), port, bind);
+    }
+
+    private static Running start(String root, String name, int port, String bind) throws IOException {
+        String id = StoreIds.idFor(name);
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put("imgstore.root", root.toString());
+        props.put("imgstore.root", root);
         props.put("imgstore.demo", "false");
         props.put("imgstore.viewer.single-store", id);
         props.put("server.port", Integer.toString(port));

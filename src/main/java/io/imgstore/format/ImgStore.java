@@ -8,8 +8,8 @@ import io.imgstore.format.internal.ExtraDataFiles;
 import io.imgstore.format.internal.FrameSource;
 import io.imgstore.format.internal.StoreIndex;
 import io.imgstore.format.internal.VideoFrameSource;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +40,7 @@ public final class ImgStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ImgStore.class.getName());
     private static final Pattern DATE_IN_NAME = Pattern.compile("(.*)(20\\d{6}_\\d{6}).*");
 
+    private final StoreFiles files;
     private final Path baseDir;
     private final StoreMetadata metadata;
     private final StoreLayout layout;
@@ -63,8 +64,9 @@ public final class ImgStore implements AutoCloseable {
     private int cursor = -1;
     private volatile boolean closed;
 
-    private ImgStore(Path baseDir, StoreMetadata md, int maxIdleDecoders, boolean buildIndex,
+    private ImgStore(StoreFiles files, Path baseDir, StoreMetadata md, int maxIdleDecoders, boolean buildIndex,
                      Confinement confinement) {
+        this.files = files;
         this.baseDir = baseDir;
         this.confinement = confinement;
         this.metadata = md;
@@ -113,19 +115,19 @@ public final class ImgStore implements AutoCloseable {
             tz = zone(md.timezoneLocal(), ZoneId.systemDefault());
         } else {
             tz = zone(string(md.user().get("timezone")), ZoneId.systemDefault());
-            created = synthesizeCreated(baseDir, tz);
+            created = synthesizeCreated(files, baseDir, tz);
         }
         this.createdUtc = created;
         this.timezoneLocal = tz;
 
         FrameSource source = format.video()
-                ? new VideoFrameSource(baseDir, format.extension(), color, maxIdleDecoders, confinement)
-                : new DirectoryFrameSource(baseDir, format, color, imgshape, pixelType);
+                ? new VideoFrameSource(files, baseDir, format.extension(), color, maxIdleDecoders, confinement)
+                : new DirectoryFrameSource(files, baseDir, format, color, imgshape, pixelType);
         List<ChunkIndex> indexes = new ArrayList<>();
         try {
             for (Map.Entry<Integer, Path> c : buildIndex ? findChunks().entrySet() : Map.<Integer, Path>of().entrySet()) {
                 checkIndexFiles(c.getValue());
-                var idx = ChunkIndex.load(c.getKey(), c.getValue());
+                var idx = ChunkIndex.load(files, c.getKey(), c.getValue());
                 if (idx.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, "missing index for chunk {0} of {1}; skipped", c.getKey(), baseDir);
                 } else {
@@ -196,8 +198,7 @@ public final class ImgStore implements AutoCloseable {
 
     /** As {@link #open(Path)}, keeping at most {@code maxIdleDecoders} video decoders open between reads. */
     public static ImgStore open(Path path, int maxIdleDecoders) {
-        Path dir = storeDir(path);
-        return new ImgStore(dir, StoreMetadata.read(dir), maxIdleDecoders, true, Confinement.NONE);
+        return open(path, StoreFiles.LOCAL, maxIdleDecoders, null);
     }
 
     /**
@@ -209,21 +210,38 @@ public final class ImgStore implements AutoCloseable {
      * @throws FileOutsideRootException when the store folder or one of its files leads outside {@code root}
      */
     public static ImgStore open(Path path, int maxIdleDecoders, Path root) {
-        Confinement c = Confinement.of(root);
-        Path dir = storeDir(path);
+        return open(path, StoreFiles.LOCAL, maxIdleDecoders, root);
+    }
+
+    /**
+     * As {@link #open(Path, int, Path)}, every file read through {@code files}, the storage seam
+     * (metadata, indexes, journals, the listing of chunks, chunks, frame files, extra data): the
+     * store may live anywhere a {@link StoreFiles} reaches. The other overloads use
+     * {@link StoreFiles#LOCAL}.
+     *
+     * @param files where the store's files are read from
+     * @param root  the confinement root (links resolved through {@code files}), or null for none
+     */
+    public static ImgStore open(Path path, StoreFiles files, int maxIdleDecoders, Path root) {
+        Confinement c = Confinement.of(files, root);
+        Path dir = storeDir(files, path);
         if (c.confines()) {
             c.check(dir, null);
         }
-        return new ImgStore(dir, StoreMetadata.read(dir, c), maxIdleDecoders, true, c);
+        return new ImgStore(files, dir, StoreMetadata.read(files, dir, c), maxIdleDecoders, true, c);
     }
 
     /** The store folder for a path that is the folder or its {@code metadata.yaml}. */
     static Path storeDir(Path path) {
+        return storeDir(StoreFiles.LOCAL, path);
+    }
+
+    static Path storeDir(StoreFiles files, Path path) {
         Path p = path.toAbsolutePath().normalize();
-        if (p.getFileName() != null && p.getFileName().toString().equals(StoreLayout.METADATA_FILE) && !Files.isDirectory(p)) {
+        if (p.getFileName() != null && p.getFileName().toString().equals(StoreLayout.METADATA_FILE) && !files.isDirectory(p)) {
             return p.getParent();
         }
-        if (!Files.isDirectory(p)) {
+        if (!files.isDirectory(p)) {
             throw new StoreNotFoundException("no store at '" + path + "': not a folder");
         }
         return p;
@@ -231,7 +249,12 @@ public final class ImgStore implements AutoCloseable {
 
     /** True when the folder holds a {@code metadata.yaml} (it may still be unreadable). */
     public static boolean isStore(Path dir) {
-        return Files.isRegularFile(dir.resolve(StoreLayout.METADATA_FILE));
+        return isStore(StoreFiles.LOCAL, dir);
+    }
+
+    /** As {@link #isStore(Path)}, asked through {@code files}. */
+    public static boolean isStore(StoreFiles files, Path dir) {
+        return files.isFile(dir.resolve(StoreLayout.METADATA_FILE));
     }
 
     private static StoreFormat resolveFormat(String cls, StoreMetadata md) {
@@ -267,19 +290,19 @@ public final class ImgStore implements AutoCloseable {
 
     private Map<Integer, Path> findChunks() {
         TreeMap<Integer, Path> chunks = new TreeMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(baseDir)) {
-            for (Path p : ds) {
+        try {
+            for (Path p : files.list(baseDir)) {
                 String name = p.getFileName().toString();
                 if (format.video()) {
                     if (name.endsWith(format.extension())) {
                         String stem = name.substring(0, name.length() - format.extension().length());
                         Matcher m = StoreLayout.CHUNK_NAME.matcher(stem);
-                        if (m.matches() && Files.isRegularFile(p)) {
+                        if (m.matches() && files.isFile(p)) {
                             int n = Integer.parseInt(stem);
                             chunks.put(n, layout.indexBase(n));
                         }
                     }
-                } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p)) {
+                } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && files.isDirectory(p)) {
                     int n = Integer.parseInt(name);
                     chunks.put(n, layout.indexBase(n));
                 }
@@ -302,14 +325,14 @@ public final class ImgStore implements AutoCloseable {
         }
     }
 
-    private static Instant synthesizeCreated(Path baseDir, ZoneId tz) {
+    private static Instant synthesizeCreated(StoreFiles files, Path baseDir, ZoneId tz) {
         Matcher m = DATE_IN_NAME.matcher(baseDir.getFileName().toString());
         if (m.matches()) {
             LocalDateTime local = LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
             return local.atZone(tz).toInstant();
         }
         try {
-            return Files.getLastModifiedTime(baseDir.resolve(StoreLayout.METADATA_FILE)).toInstant();
+            return files.lastModified(baseDir.resolve(StoreLayout.METADATA_FILE)).toInstant();
         } catch (IOException e) {
             return Instant.EPOCH;
         }
@@ -470,7 +493,14 @@ public final class ImgStore implements AutoCloseable {
      * imgstore's {@code extract_only_frame} (chunk = index / chunksize).
      */
     public static Image extractOnlyFrame(Path path, long frameIndex) {
-        try (ImgStore s = new ImgStore(storeDir(path), StoreMetadata.read(storeDir(path)), 1, false, Confinement.NONE)) {
+        return extractOnlyFrame(StoreFiles.LOCAL, path, frameIndex);
+    }
+
+    /** As {@link #extractOnlyFrame(Path, long)}, read through {@code files}. */
+    public static Image extractOnlyFrame(StoreFiles files, Path path, long frameIndex) {
+        Path dir = storeDir(files, path);
+        try (ImgStore s = new ImgStore(files, dir, StoreMetadata.read(files, dir, Confinement.NONE), 1, false,
+                Confinement.NONE)) {
             int chunk = (int) (frameIndex / s.chunksize);
             int pos = (int) (frameIndex % s.chunksize);
             Image raw = s.frames.read(chunk, pos);
@@ -514,22 +544,27 @@ public final class ImgStore implements AutoCloseable {
         }
         int i = (int) frameIndex;
         int chunk = index.chunkOf(i);
-        List<Path> files = new ArrayList<>();
-        files.add(layout.metadataFile());
+        List<Path> read = new ArrayList<>();
+        read.add(layout.metadataFile());
         if (format.video()) {
-            files.add(layout.videoChunkFile(chunk));
+            read.add(layout.videoChunkFile(chunk));
         } else {
-            files.add(layout.frameFile(chunk, index.positionInChunk(i)));
+            read.add(layout.frameFile(chunk, index.positionInChunk(i)));
         }
-        files.addAll(List.of(StoreLayout.indexFiles(layout.indexBase(chunk))));
-        List<long[]> out = new ArrayList<>(files.size());
-        for (Path f : files) {
+        read.addAll(List.of(StoreLayout.indexFiles(layout.indexBase(chunk))));
+        List<long[]> out = new ArrayList<>(read.size());
+        for (Path f : read) {
             long size = -1;
             long mtime = -1;
             try {
-                var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
-                size = a.size();
-                mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (files.localFile(f).isPresent()) {
+                    var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+                    size = a.size();
+                    mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                } else {
+                    size = files.size(f);
+                    mtime = files.lastModified(f).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
             } catch (IOException e) {
                 // absent: part of the fingerprint too
             }
@@ -547,6 +582,11 @@ public final class ImgStore implements AutoCloseable {
 
     public Path path() {
         return baseDir;
+    }
+
+    /** Where this store's files are read from (the storage seam it was opened with). */
+    public StoreFiles files() {
+        return files;
     }
 
     /** The {@code __store} block as read. */
@@ -658,22 +698,22 @@ public final class ImgStore implements AutoCloseable {
     }
 
     private List<Path> chunkExtraJsonFiles() {
-        List<Path> files = new ArrayList<>();
+        List<Path> json = new ArrayList<>();
         for (Map.Entry<Integer, Path> c : findChunks().entrySet()) {
             Path f = layout.extraJson(c.getKey());
             confinement.check(f, baseDir);
-            files.add(f);
+            json.add(f);
         }
         if (confinement.confines()) {
-            for (Path motif : ExtraDataFiles.motifFiles(baseDir)) {
+            for (Path motif : ExtraDataFiles.motifFiles(files, baseDir)) {
                 confinement.check(motif, baseDir);
             }
         }
-        return files;
+        return json;
     }
 
     public boolean hasExtraData() {
-        return ExtraDataFiles.any(baseDir, chunkExtraJsonFiles());
+        return ExtraDataFiles.any(files, baseDir, chunkExtraJsonFiles());
     }
 
     /**
@@ -682,7 +722,7 @@ public final class ImgStore implements AutoCloseable {
      * precedence where present; their rows with {@code frame_number < 0} are dropped.
      */
     public List<Map<String, Object>> extraData() {
-        return ExtraDataFiles.read(baseDir, chunkExtraJsonFiles());
+        return ExtraDataFiles.read(files, baseDir, chunkExtraJsonFiles());
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.imgstore.format;
 
 import io.imgstore.format.internal.ChunkIndex;
 import io.imgstore.format.internal.Confinement;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -35,19 +35,22 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
      * @throws FileOutsideRootException  when an index file leads outside {@code root}
      */
     public static StoreIndexSummary read(Path dir, Path root) {
-        Confinement c = Confinement.of(root);
+        return read(StoreFiles.LOCAL, dir, root);
+    }
+
+    /** As {@link #read(Path, Path)}, every file read (and the folder listed) through {@code files}. */
+    public static StoreIndexSummary read(StoreFiles files, Path dir, Path root) {
+        Confinement c = Confinement.of(files, root);
         int count = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (var chunk : chunkIndexBases(dir).entrySet()) {
+        for (var chunk : chunkIndexBases(files, dir).entrySet()) {
             if (c.confines()) {
                 for (Path f : StoreLayout.indexFiles(chunk.getValue())) {
-                    if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-                        c.check(f, dir);
-                    }
+                    c.check(f, dir); // absent files pass unchecked
                 }
             }
-            Optional<ChunkIndex> idx = ChunkIndex.load(chunk.getKey(), chunk.getValue());
+            Optional<ChunkIndex> idx = ChunkIndex.load(files, chunk.getKey(), chunk.getValue());
             if (idx.isEmpty()) {
                 continue;
             }
@@ -66,19 +69,32 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
      * file attributes, for callers that cache a summary until the indexes change.
      */
     public static long stamp(Path dir) {
+        return stamp(StoreFiles.LOCAL, dir);
+    }
+
+    /** As {@link #stamp(Path)}, asked through {@code files}. */
+    public static long stamp(StoreFiles files, Path dir) {
         long h = 1;
-        for (var chunk : chunkIndexBases(dir).entrySet()) {
+        for (var chunk : chunkIndexBases(files, dir).entrySet()) {
             for (Path f : StoreLayout.indexFiles(chunk.getValue())) {
-                BasicFileAttributes a;
+                long size;
+                long mtime;
                 try {
-                    a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (files.localFile(f).isPresent()) {
+                        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        size = a.size();
+                        mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+                    } else {
+                        size = files.size(f);
+                        mtime = files.lastModified(f).to(TimeUnit.NANOSECONDS);
+                    }
                 } catch (IOException e) {
                     continue; // absent
                 }
                 h = 31 * h + chunk.getKey();
                 h = 31 * h + f.getFileName().toString().hashCode();
-                h = 31 * h + a.size();
-                h = 31 * h + a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+                h = 31 * h + size;
+                h = 31 * h + mtime;
             }
         }
         return h;
@@ -89,10 +105,10 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
      * {@code dir/000000/index} for a directory store's), for every video chunk with an index or
      * journal and every chunk folder.
      */
-    private static TreeMap<Integer, Path> chunkIndexBases(Path dir) {
+    private static TreeMap<Integer, Path> chunkIndexBases(StoreFiles files, Path dir) {
         TreeMap<Integer, Path> out = new TreeMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
+        try {
+            for (Path p : files.list(dir)) {
                 String name = p.getFileName().toString();
                 if (name.length() > 6 && StoreLayout.CHUNK_NAME.matcher(name.substring(0, 6)).matches()) {
                     String suffix = name.substring(6);
@@ -101,7 +117,8 @@ public record StoreIndexSummary(int frameCount, Double frameTimeMin, Double fram
                             out.put(Integer.parseInt(name.substring(0, 6)), dir.resolve(name.substring(0, 6)));
                         }
                     }
-                } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                } else if (StoreLayout.CHUNK_NAME.matcher(name).matches() && (files.localFile(p).isPresent()
+                        ? Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) : files.isDirectory(p))) {
                     // a chunk folder: its index files (if any) are looked at by the callers
                     out.put(Integer.parseInt(name), p.resolve(StoreLayout.DIRECTORY_INDEX_NAME));
                 }

@@ -74,6 +74,19 @@ public record StoreMetadata(Map<String, Object> store, Map<String, Object> user)
         return ofDocument(MetadataYaml.read(dir, confinement));
     }
 
+    /**
+     * As {@link #read(Path, Path)}, read through {@code files} (the storage seam).
+     *
+     * @param root confinement root, or null for none
+     */
+    public static StoreMetadata read(io.imgstore.format.storage.StoreFiles files, Path dir, Path root) {
+        return read(files, dir, Confinement.of(files, root));
+    }
+
+    static StoreMetadata read(io.imgstore.format.storage.StoreFiles files, Path dir, Confinement confinement) {
+        return ofDocument(MetadataYaml.read(files, dir, confinement));
+    }
+
     /** Splits a whole {@code metadata.yaml} document into the {@code __store} block and the user metadata. */
     @SuppressWarnings("unchecked")
     public static StoreMetadata ofDocument(Map<String, Object> document) {

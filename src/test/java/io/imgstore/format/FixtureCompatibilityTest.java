@@ -21,6 +21,11 @@ import tools.jackson.databind.JsonNode;
  */
 class FixtureCompatibilityTest {
 
+    /** Opens a fixture store (subclasses: through another storage). */
+    ImgStore open(Fixtures.Store f) {
+        return ImgStore.open(f.dir());
+    }
+
     static Stream<Fixtures.Store> stores() {
         return Fixtures.all().stream();
     }
@@ -29,7 +34,7 @@ class FixtureCompatibilityTest {
     @MethodSource("stores")
     void metadataMatchesTheReference(Fixtures.Store f) {
         JsonNode m = f.manifest();
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             assertThat(s.frameCount()).isEqualTo(m.get("frame_count").asInt());
             assertThat(s.frameMin().getAsLong()).isEqualTo(m.get("frame_min").asLong());
             assertThat(s.frameMax().getAsLong()).isEqualTo(m.get("frame_max").asLong());
@@ -61,7 +66,7 @@ class FixtureCompatibilityTest {
     void everyFrameInShuffledOrderShowsItsNumber(Fixtures.Store f) {
         List<long[]> frames = new ArrayList<>(f.frameNumbers());
         Collections.shuffle(frames, new Random(42));
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             for (long[] fr : frames) {
                 Frame byNumber = s.getFrame(fr[1]);
                 assertThat(byNumber.frameIndex()).isEqualTo(fr[0]);
@@ -85,7 +90,7 @@ class FixtureCompatibilityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("losslessStores")
     void losslessFramesMatchTheReferencePixelsExactly(Fixtures.Store f) {
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             for (long[] fr : f.frameNumbers()) {
                 Image got = s.getFrameByIndex(fr[0]).image();
                 Image drawn = Barcode.draw(fr[1], got.height(), got.width(), got.channels(), got.pixelType());
@@ -97,7 +102,7 @@ class FixtureCompatibilityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
     void sequentialReadsVisitEveryFrameThenEnd(Fixtures.Store f) {
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             List<long[]> frames = f.frameNumbers();
             for (long[] fr : frames) {
                 Frame next = s.nextFrame();
@@ -112,7 +117,7 @@ class FixtureCompatibilityTest {
     @MethodSource("stores")
     void extraDataIsWhatWasRecorded(Fixtures.Store f) {
         JsonNode m = f.manifest();
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             List<Map<String, Object>> rows = s.extraData();
             if (m.has("extra_rows")) {
                 assertThat(rows).hasSize(m.get("extra_rows").asInt());
@@ -139,7 +144,7 @@ class FixtureCompatibilityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
     void nearestLookupsAgreeWithTheIndex(Fixtures.Store f) {
-        try (ImgStore s = ImgStore.open(f.dir())) {
+        try (ImgStore s = open(f)) {
             List<long[]> frames = f.frameNumbers();
             long[] first = frames.get(0);
             assertThat(s.getNearestFrameByTime(f.frameTime(0) - 1000).frameIndex()).isEqualTo(0);

@@ -14,6 +14,7 @@ import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.InvalidImageException;
 import io.imgstore.format.UnsupportedFormatException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -77,12 +78,21 @@ public final class ImageCodec {
      * whose header declares another size is refused before it is decoded.
      */
     public static Image read(Path file, boolean color, int height, int width) {
+        return read(StoreFiles.LOCAL, file, color, height, width);
+    }
+
+    /**
+     * As {@link #read(Path, boolean, int, int)}, the bytes read through {@code files} (OpenCV decodes
+     * them from memory, {@code imdecode}, for every storage).
+     */
+    public static Image read(StoreFiles files, Path file, boolean color, int height, int width) {
         byte[] bytes;
         try {
-            if (Files.size(file) > Integer.MAX_VALUE - 16) {
-                throw new CorruptStoreException(file + ": image file too large (" + Files.size(file) + " bytes)");
+            long size = files.size(file);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new CorruptStoreException(file + ": image file too large (" + size + " bytes)");
             }
-            bytes = Files.readAllBytes(file);
+            bytes = files.read(file);
         } catch (NoSuchFileException e) {
             throw new FrameNotFoundException("image file not found: " + file, e);
         } catch (IOException e) {

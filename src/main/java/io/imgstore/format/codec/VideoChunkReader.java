@@ -20,6 +20,7 @@ import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entries_count;
@@ -57,6 +58,7 @@ import io.imgstore.format.FrameNotFoundException;
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.UnsupportedFormatException;
+import io.imgstore.format.storage.StoreFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -119,6 +121,12 @@ public final class VideoChunkReader implements AutoCloseable {
     private final Path file;
     private final boolean color;
     private final int threads;
+    /** Where the file is read from when {@link #viaChannel}. */
+    private final StoreFiles files;
+    /** True: FFmpeg reads through a {@link ChannelAvio} over {@link StoreFiles#newChannel}; false: by path. */
+    private final boolean viaChannel;
+    /** The custom I/O of the open demuxer, when {@link #viaChannel}. */
+    private ChannelAvio io;
 
     private AVFormatContext fmt;
     private AVCodecContext dec;
@@ -161,10 +169,12 @@ public final class VideoChunkReader implements AutoCloseable {
     private long decodedFrames;
     private long retries;
 
-    private VideoChunkReader(Path file, boolean color, int threads) {
+    private VideoChunkReader(Path file, boolean color, int threads, StoreFiles files, boolean viaChannel) {
         this.file = file;
         this.color = color;
         this.threads = threads;
+        this.files = files;
+        this.viaChannel = viaChannel;
     }
 
     /**
@@ -189,7 +199,38 @@ public final class VideoChunkReader implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new CorruptStoreException("video chunk file not found: " + file);
         }
-        VideoChunkReader r = new VideoChunkReader(file, color, threads);
+        return init(new VideoChunkReader(file, color, threads, StoreFiles.LOCAL, false));
+    }
+
+    /**
+     * Opens a chunk file read through {@code files}: a {@linkplain StoreFiles#localFile local file}
+     * by path (FFmpeg's own file I/O, the fast path), any other through FFmpeg with a custom I/O
+     * context over {@link StoreFiles#newChannel} ({@link ChannelAvio}).
+     */
+    public static VideoChunkReader open(StoreFiles files, Path file, boolean color) {
+        var local = files.localFile(file);
+        if (local.isPresent()) {
+            return open(local.get(), color, DEFAULT_DECODER_THREADS);
+        }
+        return openViaChannel(files, file, color, DEFAULT_DECODER_THREADS);
+    }
+
+    /**
+     * Opens a chunk file through a channel of {@code files} whatever the storage (also a local file:
+     * tests and benchmarks of the custom I/O path use it on local files).
+     */
+    public static VideoChunkReader openViaChannel(StoreFiles files, Path file, boolean color, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        Ff.init();
+        if (!files.isFile(file)) {
+            throw new CorruptStoreException("video chunk file not found: " + file.getFileName());
+        }
+        return init(new VideoChunkReader(file, color, threads, files, true));
+    }
+
+    private static VideoChunkReader init(VideoChunkReader r) {
         try {
             r.init();
             return r;
@@ -257,6 +298,10 @@ public final class VideoChunkReader implements AutoCloseable {
             return null;
         }
         try {
+            if (viaChannel) {
+                return new CacheId(files.getClass().getName() + ":" + file.toAbsolutePath().normalize(),
+                        files.fileKey(file), files.size(file), files.lastModified(file).toMillis(), color);
+            }
             java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
                     java.nio.file.attribute.BasicFileAttributes.class);
             return new CacheId(file.toAbsolutePath().normalize().toString(), a.fileKey(), a.size(),
@@ -267,6 +312,9 @@ public final class VideoChunkReader implements AutoCloseable {
     }
 
     private AVFormatContext openInput() {
+        if (viaChannel) {
+            return openInputViaChannel();
+        }
         AVFormatContext ctx = new AVFormatContext(null);
         int r = avformat_open_input(ctx, file.toAbsolutePath().toString(), null, null);
         if (r < 0) {
@@ -279,6 +327,49 @@ public final class VideoChunkReader implements AutoCloseable {
             throw new CorruptStoreException("cannot read stream info of " + file + ": " + Ff.err(r));
         }
         return ctx;
+    }
+
+    /**
+     * The demuxer over a {@link ChannelAvio}: the format context is allocated here with its
+     * {@code pb} set, so FFmpeg reads through the callbacks (and marks the I/O as custom: closing
+     * the input leaves it to {@link #closeIo()}). The file name is only a hint for probing.
+     */
+    private AVFormatContext openInputViaChannel() {
+        ChannelAvio in = ChannelAvio.open(files, file);
+        AVFormatContext ctx = avformat_alloc_context();
+        if (ctx == null || ctx.isNull()) {
+            in.close();
+            throw new OutOfMemoryError("avformat_alloc_context failed");
+        }
+        ctx.pb(in.context());
+        int r = avformat_open_input(ctx, file.getFileName().toString(), null, null);
+        if (r < 0) {
+            // FFmpeg freed the context on failure, not the custom I/O
+            in.close();
+            throw new CorruptStoreException("cannot open video file " + file.getFileName() + ": " + Ff.err(r)
+                    + " (truncated mp4 without its index, or not a video file?)");
+        }
+        io = in;
+        r = avformat_find_stream_info(ctx, (AVDictionary) null);
+        if (r < 0) {
+            avformat_close_input(ctx);
+            closeIo();
+            throw new CorruptStoreException("cannot read stream info of " + file.getFileName() + ": " + Ff.err(r));
+        }
+        return ctx;
+    }
+
+    /** Frees the custom I/O (after {@code avformat_close_input}). */
+    private void closeIo() {
+        if (io != null) {
+            io.close();
+            io = null;
+        }
+    }
+
+    /** True when FFmpeg reads this file through a channel of a {@link StoreFiles} (not by path). */
+    public boolean readsViaChannel() {
+        return viaChannel;
     }
 
     private void discardOtherStreams() {
@@ -318,7 +409,7 @@ public final class VideoChunkReader implements AutoCloseable {
         }
         long fileSize;
         try {
-            fileSize = Files.size(file);
+            fileSize = viaChannel ? files.size(file) : Files.size(file);
         } catch (java.io.IOException e) {
             return null;
         }
@@ -575,6 +666,7 @@ public final class VideoChunkReader implements AutoCloseable {
         seeks++;
         avformat_close_input(fmt);
         fmt = null;
+        closeIo();
         fmt = openInput();
         discardOtherStreams();
         resetDecoder();
@@ -789,6 +881,7 @@ public final class VideoChunkReader implements AutoCloseable {
             avformat_close_input(fmt);
             fmt = null;
         }
+        closeIo();
         if (convBuf != null) {
             convBuf.close();
             convBuf = null;

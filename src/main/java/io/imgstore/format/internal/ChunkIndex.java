@@ -54,24 +54,29 @@ public record ChunkIndex(int chunk, long[] frameNumbers, double[] frameTimes) {
      * @throws CorruptStoreException when an index file exists but cannot be read
      */
     public static Optional<ChunkIndex> load(int chunk, Path pathWithoutExtension) {
+        return load(StoreFiles.LOCAL, chunk, pathWithoutExtension);
+    }
+
+    /** As {@link #load(int, Path)}, every file read through {@code files}. */
+    public static Optional<ChunkIndex> load(StoreFiles files, int chunk, Path pathWithoutExtension) {
         Path npz = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.NPZ_SUFFIX);
-        if (StoreFiles.LOCAL.isFile(npz)) {
+        if (files.isFile(npz)) {
             // bounded (see Npz.read); a corrupt index is remembered until it changes, so it costs once
-            return Optional.of(CorruptFiles.read(npz, f -> {
-                Map<String, NpyArray> m = Npz.read(f, FRAME_MD, MAX_INDEX_MEMBER_BYTES);
+            return Optional.of(CorruptFiles.read(files, npz, f -> {
+                Map<String, NpyArray> m = Npz.read(files, f, FRAME_MD, MAX_INDEX_MEMBER_BYTES);
                 return new ChunkIndex(chunk, m.get("frame_number").toLongs(), m.get("frame_time").toDoubles());
             }));
         }
         Path yaml = StoreLayout.withSuffix(pathWithoutExtension, StoreLayout.YAML_SUFFIX);
-        if (StoreFiles.LOCAL.isFile(yaml)) {
-            return Optional.of(CorruptFiles.read(yaml, f -> loadYaml(chunk, f)));
+        if (files.isFile(yaml)) {
+            return Optional.of(CorruptFiles.read(files, yaml, f -> loadYaml(files, chunk, f)));
         }
-        return Journal.read(chunk, pathWithoutExtension);
+        return Journal.read(files, chunk, pathWithoutExtension);
     }
 
-    private static ChunkIndex loadYaml(int chunk, Path yaml) {
-        try (Reader r = StoreFiles.LOCAL.newReader(yaml)) {
-            if (StoreFiles.LOCAL.size(yaml) > MAX_YAML_INDEX_BYTES) {
+    private static ChunkIndex loadYaml(StoreFiles files, int chunk, Path yaml) {
+        try (Reader r = files.newReader(yaml)) {
+            if (files.size(yaml) > MAX_YAML_INDEX_BYTES) {
                 throw new CorruptStoreException("index " + yaml.getFileName() + " is larger than "
                         + MAX_YAML_INDEX_BYTES + " bytes");
             }

@@ -2,6 +2,7 @@ package io.imgstore.format.internal;
 
 import io.imgstore.format.FileOutsideRootException;
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,21 +18,31 @@ import java.nio.file.Path;
  */
 public final class Confinement {
 
-    public static final Confinement NONE = new Confinement(null);
+    public static final Confinement NONE = new Confinement(StoreFiles.LOCAL, null);
 
+    private final StoreFiles files;
     private final Path realRoot;
 
-    private Confinement(Path realRoot) {
+    private Confinement(StoreFiles files, Path realRoot) {
+        this.files = files;
         this.realRoot = realRoot;
     }
 
-    /** Files must really be under {@code root} (resolved once, now). */
+    /** Files must really be under {@code root} (resolved once, now) on the local file system. */
     public static Confinement of(Path root) {
+        return of(StoreFiles.LOCAL, root);
+    }
+
+    /**
+     * Files must really be under {@code root} (resolved once, now, through {@code files}: links are
+     * resolved with {@link StoreFiles#realPath}).
+     */
+    public static Confinement of(StoreFiles files, Path root) {
         if (root == null) {
             return NONE;
         }
         try {
-            return new Confinement(root.toRealPath());
+            return new Confinement(files, files.realPath(root));
         } catch (IOException e) {
             throw new ImgStoreException("cannot resolve confinement root: " + e.getMessage(), e);
         }
@@ -51,12 +62,13 @@ public final class Confinement {
         if (realRoot == null) {
             return file;
         }
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        boolean local = files.localFile(file).isPresent();
+        if (local ? !Files.exists(file, LinkOption.NOFOLLOW_LINKS) : !files.exists(file)) {
             return file;
         }
         Path real;
         try {
-            real = file.toRealPath();
+            real = files.realPath(file);
         } catch (NoSuchFileException e) {
             // a dangling link: refuse it like a link leading out (it names nothing inside the root)
             throw outside(file, storeDir);

@@ -1,6 +1,7 @@
 package io.imgstore.format.internal;
 
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ public final class CorruptFiles {
 
     static final int MAX_ENTRIES = 256;
 
-    private record Key(Path path, long size, long mtimeNanos, Object fileKey) {
+    /** {@code storage}: the class of the {@link StoreFiles} (equal paths in two storages are two files). */
+    private record Key(String storage, Path path, long size, long mtimeNanos, Object fileKey) {
     }
 
     private static final Map<Key, String> KNOWN = new LinkedHashMap<>(16, 0.75f, true) {
@@ -41,7 +43,12 @@ public final class CorruptFiles {
      * remembered and rethrown.
      */
     public static <T> T read(Path file, Function<Path, T> reader) {
-        Key key = key(file);
+        return read(StoreFiles.LOCAL, file, reader);
+    }
+
+    /** As {@link #read(Path, Function)}, the file's size and time asked from {@code files}. */
+    public static <T> T read(StoreFiles files, Path file, Function<Path, T> reader) {
+        Key key = key(files, file);
         if (key != null) {
             String known;
             synchronized (KNOWN) {
@@ -74,11 +81,15 @@ public final class CorruptFiles {
         }
     }
 
-    private static Key key(Path file) {
+    private static Key key(StoreFiles files, Path file) {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Key(file.toAbsolutePath().normalize(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                    a.fileKey());
+            if (files.localFile(file).isPresent()) {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                return new Key(files.getClass().getName(), file.toAbsolutePath().normalize(), a.size(),
+                        a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey());
+            }
+            return new Key(files.getClass().getName(), file.toAbsolutePath().normalize(), files.size(file),
+                    files.lastModified(file).to(TimeUnit.NANOSECONDS), files.fileKey(file));
         } catch (IOException | RuntimeException e) {
             return null;
         }

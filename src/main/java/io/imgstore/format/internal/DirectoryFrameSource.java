@@ -14,6 +14,7 @@ import java.nio.file.Path;
 /** Frames of a {@code DirectoryImgStore}: {@code NNNNNN/MMMMMM.<format>} image files. */
 public final class DirectoryFrameSource implements FrameSource {
 
+    private final StoreFiles files;
     private final Path baseDir;
     private final StoreFormat format;
     private final boolean color;
@@ -30,6 +31,13 @@ public final class DirectoryFrameSource implements FrameSource {
      * @param pixelType the store's dtype; npy frames must have it (null: any)
      */
     public DirectoryFrameSource(Path baseDir, StoreFormat format, boolean color, int[] imgshape, PixelType pixelType) {
+        this(StoreFiles.LOCAL, baseDir, format, color, imgshape, pixelType);
+    }
+
+    /** As above, every frame file read through {@code files}. */
+    public DirectoryFrameSource(StoreFiles files, Path baseDir, StoreFormat format, boolean color, int[] imgshape,
+                                PixelType pixelType) {
+        this.files = files;
         this.baseDir = baseDir;
         this.format = format;
         this.color = color;
@@ -45,13 +53,14 @@ public final class DirectoryFrameSource implements FrameSource {
     @Override
     public Image read(int chunk, int position) {
         Path file = framePath(baseDir, format, chunk, position);
-        if (!StoreFiles.LOCAL.isFile(file)) {
+        if (!files.isFile(file)) {
             throw new CorruptStoreException("frame file missing: " + baseDir.relativize(file));
         }
         if (format == StoreFormat.NPY) {
-            return readNpy(file, imgshape, pixelType);
+            return NpyImages.read(files, file, imgshape, pixelType);
         }
-        return imgshape == null ? ImageCodec.read(file, color) : ImageCodec.read(file, color, imgshape[0], imgshape[1]);
+        return imgshape == null ? ImageCodec.read(files, file, color, -1, -1)
+                : ImageCodec.read(files, file, color, imgshape[0], imgshape[1]);
     }
 
     /** Reads an npy frame of any shape; see {@link NpyImages#read(Path)}. */

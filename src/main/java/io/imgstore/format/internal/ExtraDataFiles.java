@@ -32,9 +32,14 @@ public final class ExtraDataFiles {
 
     /** Motif's root-level extra data files, by chunk order. */
     public static List<Path> motifFiles(Path baseDir) {
+        return motifFiles(StoreFiles.LOCAL, baseDir);
+    }
+
+    /** As {@link #motifFiles(Path)}, listed through {@code files}. */
+    public static List<Path> motifFiles(StoreFiles files, Path baseDir) {
         TreeMap<String, Path> found = new TreeMap<>();
         try {
-            for (Path p : StoreFiles.LOCAL.list(baseDir)) {
+            for (Path p : files.list(baseDir)) {
                 String n = p.getFileName().toString();
                 if (MOTIF.matcher(n).matches()) {
                     found.put(n, p);
@@ -47,20 +52,20 @@ public final class ExtraDataFiles {
     }
 
     /** True when any extra data file exists. */
-    public static boolean any(Path baseDir, List<Path> chunkExtraJsonFiles) {
-        return !motifFiles(baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(StoreFiles.LOCAL::isFile);
+    public static boolean any(StoreFiles files, Path baseDir, List<Path> chunkExtraJsonFiles) {
+        return !motifFiles(files, baseDir).isEmpty() || chunkExtraJsonFiles.stream().anyMatch(files::isFile);
     }
 
     /**
      * All records: Motif files if any, else the chunks' {@code .extra.json} in chunk order.
      * A file still being written (no closing bracket yet) is read up to its last complete record.
      */
-    public static List<Map<String, Object>> read(Path baseDir, List<Path> chunkExtraJsonFiles) {
-        List<Path> motif = motifFiles(baseDir);
+    public static List<Map<String, Object>> read(StoreFiles files, Path baseDir, List<Path> chunkExtraJsonFiles) {
+        List<Path> motif = motifFiles(files, baseDir);
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!motif.isEmpty()) {
             for (Path p : motif) {
-                List<Map<String, Object>> part = p.toString().endsWith(".h5") ? MotifH5.read(p) : readJson(p);
+                List<Map<String, Object>> part = p.toString().endsWith(".h5") ? MotifH5.read(files, p) : readJson(files, p);
                 for (Map<String, Object> r : part) {
                     Object fn = r.get("frame_number");
                     if (!(fn instanceof Number n) || n.doubleValue() >= 0) {
@@ -71,8 +76,8 @@ public final class ExtraDataFiles {
             return rows;
         }
         for (Path p : chunkExtraJsonFiles) {
-            if (StoreFiles.LOCAL.isFile(p)) {
-                rows.addAll(readJson(p));
+            if (files.isFile(p)) {
+                rows.addAll(readJson(files, p));
             }
         }
         return rows;
@@ -80,14 +85,19 @@ public final class ExtraDataFiles {
 
     /** Reads one JSON array of records, tolerating a missing closing bracket (file still open). */
     public static List<Map<String, Object>> readJson(Path file) {
+        return readJson(StoreFiles.LOCAL, file);
+    }
+
+    /** As {@link #readJson(Path)}, read through {@code files}. */
+    public static List<Map<String, Object>> readJson(StoreFiles files, Path file) {
         String text;
         try {
-            long size = StoreFiles.LOCAL.size(file);
+            long size = files.size(file);
             if (size > MAX_EXTRA_JSON_BYTES) {
                 throw new CorruptStoreException("extra data " + file.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_EXTRA_JSON_BYTES + " read per file");
             }
-            text = StoreFiles.LOCAL.readString(file).strip();
+            text = files.readString(file).strip();
         } catch (IOException e) {
             throw new CorruptStoreException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
         }

@@ -91,18 +91,23 @@ public final class Journal implements AutoCloseable {
 
     /** Reads a journal left by a writer; empty when there is none. */
     public static Optional<ChunkIndex> read(int chunk, Path pathWithoutExtension) {
+        return read(StoreFiles.LOCAL, chunk, pathWithoutExtension);
+    }
+
+    /** As {@link #read(int, Path)}, read through {@code files}. */
+    public static Optional<ChunkIndex> read(StoreFiles files, int chunk, Path pathWithoutExtension) {
         Path f = pathFor(pathWithoutExtension);
-        if (!StoreFiles.LOCAL.isFile(f)) {
+        if (!files.isFile(f)) {
             return Optional.empty();
         }
         try {
-            long size = StoreFiles.LOCAL.size(f);
+            long size = files.size(f);
             if (size > MAX_JOURNAL_BYTES) {
                 throw new io.imgstore.format.CorruptStoreException("journal " + f.getFileName() + " has " + size
                         + " bytes, more than the " + MAX_JOURNAL_BYTES + " of a chunk of "
                         + MAX_JOURNAL_BYTES / RECORD + " frames");
             }
-            byte[] all = StoreFiles.LOCAL.read(f);
+            byte[] all = files.read(f);
             int n = all.length / RECORD;
             ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
             long[] numbers = new long[n];

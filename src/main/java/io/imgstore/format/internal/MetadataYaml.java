@@ -52,8 +52,13 @@ public final class MetadataYaml {
      * @throws io.imgstore.format.FileOutsideRootException when it does
      */
     public static Map<String, Object> read(Path storeDir, Confinement confinement) {
+        return read(StoreFiles.LOCAL, storeDir, confinement);
+    }
+
+    /** As {@link #read(Path, Confinement)}, read through {@code files}. */
+    public static Map<String, Object> read(StoreFiles files, Path storeDir, Confinement confinement) {
         Path file = confinement.check(storeDir.resolve(FILENAME), storeDir);
-        try (Reader r = StoreFiles.LOCAL.newReader(file)) {
+        try (Reader r = files.newReader(file)) {
             Object doc = loader().load(r);
             if (!(doc instanceof Map<?, ?> map) || !(map.get(STORE_KEY) instanceof Map<?, ?>)) {
                 throw new CorruptStoreException(FILENAME + " has no '" + STORE_KEY + "' block");

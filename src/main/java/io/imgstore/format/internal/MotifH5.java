@@ -1,11 +1,13 @@
 package io.imgstore.format.internal;
 
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
+import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +26,20 @@ final class MotifH5 {
     private MotifH5() {
     }
 
+    /** Largest HDF5 file read when it is not a local file (jhdf then reads it through a channel). */
+    static final long MAX_H5_BYTES = 256L * 1024 * 1024;
+
     static List<Map<String, Object>> read(Path file) {
+        return read(StoreFiles.LOCAL, file);
+    }
+
+    /**
+     * A local file is opened by path (jhdf maps it); any other through {@link StoreFiles#newChannel}
+     * (jhdf's {@code HdfFile(SeekableByteChannel, URI)}: it reads only the parts it needs).
+     */
+    static List<Map<String, Object>> read(StoreFiles files, Path file) {
         Map<String, Object> columns = new LinkedHashMap<>();
-        try (HdfFile h5 = new HdfFile(file)) {
+        try (HdfFile h5 = open(files, file)) {
             List<Dataset> named = new ArrayList<>();
             List<Dataset> compound = new ArrayList<>();
             List<Dataset> plain = new ArrayList<>();
@@ -57,6 +70,8 @@ final class MotifH5 {
             for (Dataset d : plain) {
                 columns.put(d.getName(), d.getData());
             }
+        } catch (IOException e) {
+            throw new CorruptStoreException("cannot read Motif extra data " + file.getFileName() + ": " + e.getMessage(), e);
         } catch (HdfException | ClassCastException e) {
             throw new CorruptStoreException("cannot read Motif extra data " + file.getFileName() + ": " + e.getMessage(), e);
         }
@@ -80,6 +95,25 @@ final class MotifH5 {
             rows.add(row);
         }
         return rows;
+    }
+
+    private static HdfFile open(StoreFiles files, Path file) throws IOException {
+        var local = files.localFile(file);
+        if (local.isPresent()) {
+            return new HdfFile(local.get());
+        }
+        long size = files.size(file);
+        if (size > MAX_H5_BYTES) {
+            throw new CorruptStoreException("Motif extra data " + file.getFileName() + " has " + size
+                    + " bytes, more than the " + MAX_H5_BYTES + " read");
+        }
+        var channel = files.newChannel(file);
+        try {
+            return new HdfFile(channel, file.toUri());
+        } catch (RuntimeException | Error e) {
+            channel.close();
+            throw e;
+        }
     }
 
     private static String[] strings(Attribute a) {

@@ -5,7 +5,7 @@ import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.codec.VideoChunkReader;
-import java.nio.file.Files;
+import io.imgstore.format.storage.StoreFiles;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public final class VideoFrameSource implements FrameSource {
 
+    private final StoreFiles files;
     private final Path baseDir;
     private final String extension;
     private final boolean color;
@@ -37,6 +38,13 @@ public final class VideoFrameSource implements FrameSource {
 
     /** As above; chunk files must really be under the confinement root. */
     public VideoFrameSource(Path baseDir, String extension, boolean color, int maxIdle, Confinement confinement) {
+        this(StoreFiles.LOCAL, baseDir, extension, color, maxIdle, confinement);
+    }
+
+    /** As above, chunk files read through {@code files} ({@link VideoChunkReader#open(StoreFiles, Path, boolean)}). */
+    public VideoFrameSource(StoreFiles files, Path baseDir, String extension, boolean color, int maxIdle,
+                            Confinement confinement) {
+        this.files = files;
         this.confinement = confinement;
         this.baseDir = baseDir;
         this.extension = extension;
@@ -119,10 +127,10 @@ public final class VideoFrameSource implements FrameSource {
             }
         }
         Path file = confinement.check(chunkPath(baseDir, chunk, extension), baseDir);
-        if (!Files.isRegularFile(file)) {
+        if (!files.isFile(file)) {
             throw new CorruptStoreException("chunk file missing: " + file.getFileName());
         }
-        return new Pooled(chunk, VideoChunkReader.open(file, color));
+        return new Pooled(chunk, VideoChunkReader.open(files, file, color));
     }
 
     /** {@code -Dimgstore.pool.parking=false}: the old choice of decoder (kept for the benchmark comparison). */

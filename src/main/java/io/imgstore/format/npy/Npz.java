@@ -1,14 +1,17 @@
 package io.imgstore.format.npy;
 
 import io.imgstore.format.CorruptStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -54,22 +57,138 @@ public final class Npz {
      *                               member is missing
      */
     public static Map<String, NpyArray> read(Path file, Set<String> wanted, long maxMemberBytes) {
-        Map<String, NpyArray> out = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
+        return read(StoreFiles.LOCAL, file, wanted, maxMemberBytes);
+    }
+
+    /** One member of the zip, whichever zip reader found it. */
+    private interface Member {
+        String name();
+
+        int method();
+
+        long compressedSize();
+
+        long size();
+
+        boolean isDirectory();
+
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * As {@link #read(Path, Set, long)}, the file read through {@code files}: a local file with
+     * {@link ZipFile}, any other through a {@link StoreFiles#newChannel channel} with Apache Commons
+     * Compress's {@code ZipFile} (the JDK's needs a {@code java.io.File}); both read the central
+     * directory, and the same bounds apply.
+     */
+    public static Map<String, NpyArray> read(StoreFiles files, Path file, Set<String> wanted, long maxMemberBytes) {
+        if (files.localFile(file).isPresent()) {
+            try (ZipFile zip = new ZipFile(files.localFile(file).get().toFile())) {
+                List<Member> members = new ArrayList<>();
+                Enumeration<? extends ZipEntry> entries = zip.entries();
+                while (entries.hasMoreElements()) {
+                    ZipEntry e = entries.nextElement();
+                    members.add(new Member() {
+                        public String name() {
+                            return e.getName();
+                        }
+
+                        public int method() {
+                            return e.getMethod();
+                        }
+
+                        public long compressedSize() {
+                            return e.getCompressedSize();
+                        }
+
+                        public long size() {
+                            return e.getSize();
+                        }
+
+                        public boolean isDirectory() {
+                            return e.isDirectory();
+                        }
+
+                        public InputStream open() throws IOException {
+                            return zip.getInputStream(e);
+                        }
+                    });
+                }
+                return read(file, members, wanted, maxMemberBytes);
+            } catch (IOException e) {
+                throw ioFailure(file, e);
+            } catch (CorruptStoreException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a malformed zip the JDK reports otherwise (IllegalArgumentException, ...)
+                throw new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e, e);
+            }
+        }
+        try (var channel = files.newChannel(file);
+             org.apache.commons.compress.archivers.zip.ZipFile zip =
+                     org.apache.commons.compress.archivers.zip.ZipFile.builder().setSeekableByteChannel(channel).get()) {
+            List<Member> members = new ArrayList<>();
+            var entries = zip.getEntries();
             while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                var e = entries.nextElement();
+                members.add(new Member() {
+                    public String name() {
+                        return e.getName();
+                    }
+
+                    public int method() {
+                        return e.getMethod();
+                    }
+
+                    public long compressedSize() {
+                        return e.getCompressedSize();
+                    }
+
+                    public long size() {
+                        return e.getSize();
+                    }
+
+                    public boolean isDirectory() {
+                        return e.isDirectory();
+                    }
+
+                    public InputStream open() throws IOException {
+                        return zip.getInputStream(e);
+                    }
+                });
+            }
+            return read(file, members, wanted, maxMemberBytes);
+        } catch (IOException e) {
+            throw ioFailure(file, e);
+        } catch (CorruptStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e, e);
+        }
+    }
+
+    private static CorruptStoreException ioFailure(Path file, IOException e) {
+        if (e instanceof ZipException || e instanceof org.apache.commons.compress.archivers.ArchiveException) {
+            return new CorruptStoreException("corrupt index " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+        return new CorruptStoreException("cannot read index " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+
+    private static Map<String, NpyArray> read(Path file, List<Member> members, Set<String> wanted, long maxMemberBytes) {
+        Map<String, NpyArray> out = new LinkedHashMap<>();
+        try {
+            for (Member e : members) {
+                String name = e.name().endsWith(".npy") ? e.name().substring(0, e.name().length() - 4) : e.name();
                 if (wanted != null && !wanted.contains(name) || e.isDirectory()) {
                     continue;
                 }
                 long allowed = maxMemberBytes;
-                if (e.getMethod() != ZipEntry.STORED) {
-                    long compressed = Math.max(0, e.getCompressedSize());
+                if (e.method() != ZipEntry.STORED) {
+                    long compressed = Math.max(0, e.compressedSize());
                     long byRatio = compressed > Long.MAX_VALUE / MAX_RATIO ? Long.MAX_VALUE : compressed * MAX_RATIO;
                     allowed = Math.min(maxMemberBytes, Math.max(RATIO_FLOOR, byRatio));
                 }
-                try (InputStream in = zip.getInputStream(e)) {
+                try (InputStream in = e.open()) {
                     Npy.Header h = Npy.readHeader(in);
                     if (h.isObject()) {
                         if (wanted != null) {
@@ -82,11 +201,11 @@ public final class Npz {
                     if (bytes > allowed) {
                         throw new CorruptStoreException("corrupt index " + file.getFileName() + ": member '" + name
                                 + "' declares " + bytes + " bytes of data, more than the " + allowed + " allowed"
-                                + (allowed < maxMemberBytes ? " for its compressed size of " + e.getCompressedSize() : ""));
+                                + (allowed < maxMemberBytes ? " for its compressed size of " + e.compressedSize() : ""));
                     }
-                    if (e.getSize() >= 0 && e.getSize() != h.headerBytes() + bytes) {
+                    if (e.size() >= 0 && e.size() != h.headerBytes() + bytes) {
                         throw new CorruptStoreException("corrupt index " + file.getFileName() + ": member '" + name
-                                + "' is " + e.getSize() + " bytes but its npy header declares " + (h.headerBytes() + bytes));
+                                + "' is " + e.size() + " bytes but its npy header declares " + (h.headerBytes() + bytes));
                     }
                     NpyArray a = Npy.readData(in, h, -1, allowed);
                     if (in.read() >= 0) {

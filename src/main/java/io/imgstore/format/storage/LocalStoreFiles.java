@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@link StoreFiles} on the local file system ({@link java.nio.file.Files}). */
 public final class LocalStoreFiles implements StoreFiles {
@@ -77,5 +78,30 @@ public final class LocalStoreFiles implements StoreFiles {
     @Override
     public Path realPath(Path file) throws IOException {
         return file.toRealPath();
+    }
+
+    /** The file itself: FFmpeg opens local chunks by path. */
+    @Override
+    public Optional<Path> localFile(Path file) {
+        return Optional.of(file);
+    }
+
+    @Override
+    public boolean isDirectory(Path folder) {
+        return Files.isDirectory(folder);
+    }
+
+    @Override
+    public Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalStoreFiles";
     }
 }

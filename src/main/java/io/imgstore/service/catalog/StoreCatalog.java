@@ -3,6 +3,7 @@ package io.imgstore.service.catalog;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.StoreMetadata;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class StoreCatalog {
 
+    private final StoreFiles files;
     private final Path root;
     private final Path realRoot;
     private final long scanNanos;
@@ -38,11 +41,18 @@ public class StoreCatalog {
     private record CachedMetadata(FileTime modified, StoreMetadata store, String error) {
     }
 
+    /** A catalog of the local folder {@code properties.root()} (tests, tools). */
     public StoreCatalog(StoreProperties properties) {
+        this(properties, StoreRoot.local(properties.localRoot()));
+    }
+
+    /** The catalog of {@code storeRoot}: every store file it reads goes through {@code storeRoot.files()}. */
+    @Autowired
+    public StoreCatalog(StoreProperties properties, StoreRoot storeRoot) {
+        this.files = storeRoot.files();
+        this.root = storeRoot.root();
         try {
-            Files.createDirectories(properties.root());
-            this.root = properties.root().toAbsolutePath().normalize();
-            this.realRoot = root.toRealPath();
+            this.realRoot = files.realPath(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use store root " + properties.root(), e);
         }
@@ -51,6 +61,16 @@ public class StoreCatalog {
 
     public Path root() {
         return root;
+    }
+
+    /** How the stores' files are read (the storage seam); pass it to {@code ImgStore.open}. */
+    public StoreFiles files() {
+        return files;
+    }
+
+    /** True while a writer has the store in {@code dir} open (its {@code .lock} exists). */
+    public boolean isBeingWritten(Path dir) {
+        return files.exists(StoreLayout.lockFile(dir));
     }
 
     /** How long a listing (and what it says about each store) is reused before it is read again. */
@@ -82,6 +102,11 @@ public class StoreCatalog {
 
     private List<StoreEntry> walk() {
         List<StoreEntry> out = new ArrayList<>();
+        if (files.localFile(root).isEmpty()) {
+            walkThroughSeam(root, out, 0);
+            out.sort(Comparator.comparing(StoreEntry::path));
+            return List.copyOf(out);
+        }
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -110,17 +135,51 @@ public class StoreCatalog {
         return List.copyOf(out);
     }
 
+    /** Deepest folder level a walk through the seam descends to (the local walk has the file system's bound). */
+    static final int MAX_WALK_DEPTH = 64;
+
+    /**
+     * The walk for storage that is not the local disk: the same rules (hidden folders skipped, a
+     * folder with {@code metadata.yaml} is a store and is not descended into) through
+     * {@link StoreFiles#list}; such storage has no links to follow.
+     */
+    private void walkThroughSeam(Path dir, List<StoreEntry> out, int depth) {
+        if (depth > MAX_WALK_DEPTH) {
+            return;
+        }
+        if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
+            return;
+        }
+        if (files.isFile(StoreLayout.metadataFile(dir))) {
+            if (!dir.equals(root)) {
+                out.add(entry(dir));
+            }
+            return;
+        }
+        List<Path> children;
+        try {
+            children = files.list(dir);
+        } catch (IOException e) {
+            return; // as visitFileFailed: an unreadable folder holds no stores we can list
+        }
+        for (Path child : children) {
+            if (files.isDirectory(child)) {
+                walkThroughSeam(child, out, depth + 1);
+            }
+        }
+    }
+
     private StoreEntry entry(Path dir) {
         String rel = relative(dir);
         CachedMetadata md = metadata(dir);
-        return new StoreEntry(StoreIds.idFor(rel), rel, dir, md.store(), md.error(), StoreLayout.isBeingWritten(dir));
+        return new StoreEntry(StoreIds.idFor(rel), rel, dir, md.store(), md.error(), isBeingWritten(dir));
     }
 
     private CachedMetadata metadata(Path dir) {
         Path file = StoreLayout.metadataFile(dir);
         FileTime modified;
         try {
-            modified = Files.getLastModifiedTime(file);
+            modified = files.lastModified(file);
         } catch (IOException e) {
             return new CachedMetadata(FileTime.fromMillis(0), StoreMetadata.ofStoreBlock(Map.of()), "metadata.yaml unreadable");
         }
@@ -130,7 +189,7 @@ public class StoreCatalog {
         }
         CachedMetadata fresh;
         try {
-            StoreMetadata md = StoreMetadata.read(dir, realRoot);
+            StoreMetadata md = StoreMetadata.read(files, dir, realRoot);
             fresh = new CachedMetadata(modified, StoreMetadata.ofStoreBlock(md.withoutNullValues().store()), null);
         } catch (ImgStoreException e) {
             String m = String.valueOf(e.getMessage());
@@ -153,7 +212,7 @@ public class StoreCatalog {
         String rel = StoreIds.pathFor(id);
         checkLengths(rel);
         Path dir = resolveInside(rel);
-        if (dir == null || !Files.isRegularFile(StoreLayout.metadataFile(dir)) || !metadataInside(dir)) {
+        if (dir == null || !files.isFile(StoreLayout.metadataFile(dir)) || !metadataInside(dir)) {
             throw new StoreNotInRootException("no store with id '" + shortId(id) + "'");
         }
         return entry(dir);
@@ -188,7 +247,7 @@ public class StoreCatalog {
     /** metadata.yaml (after following links) is under the root; a link leading out makes no store. */
     private boolean metadataInside(Path dir) {
         try {
-            return StoreLayout.metadataFile(dir).toRealPath().startsWith(realRoot);
+            return files.realPath(StoreLayout.metadataFile(dir)).startsWith(realRoot);
         } catch (IOException e) {
             return false;
         }
@@ -232,11 +291,11 @@ public class StoreCatalog {
         }
         // the deepest existing ancestor must really be inside the root (no symlink out)
         Path existing = dir;
-        while (existing != null && !Files.exists(existing)) {
+        while (existing != null && !files.exists(existing)) {
             existing = existing.getParent();
         }
         try {
-            if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
+            if (existing == null || !files.realPath(existing).startsWith(realRoot)) {
                 return null;
             }
         } catch (IOException e) {

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.StoreIndexSummary;
-import io.imgstore.format.StoreLayout;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -103,10 +102,10 @@ public class StoreRegistry {
                 return false;
             }
             checkedAt = now;
-            if (stamp == 0 && !StoreLayout.isBeingWritten(entry.dir())) {
+            if (stamp == 0 && !catalog.isBeingWritten(entry.dir())) {
                 return false;
             }
-            return StoreIndexSummary.stamp(entry.dir()) != stamp;
+            return StoreIndexSummary.stamp(catalog.files(), entry.dir()) != stamp;
         }
 
         synchronized boolean acquire() {
@@ -158,8 +157,8 @@ public class StoreRegistry {
         for (int attempt = 0; attempt < 16; attempt++) {
             Handle h = cache.get(id, key -> {
                 StoreEntry entry = catalog.find(key);
-                long stamp = StoreLayout.isBeingWritten(entry.dir()) ? StoreIndexSummary.stamp(entry.dir()) : 0;
-                return new Handle(entry, ImgStore.open(entry.dir(), decodersPerStore, catalog.realRoot()), stamp);
+                long stamp = catalog.isBeingWritten(entry.dir()) ? StoreIndexSummary.stamp(catalog.files(), entry.dir()) : 0;
+                return new Handle(entry, ImgStore.open(entry.dir(), catalog.files(), decodersPerStore, catalog.realRoot()), stamp);
             });
             if (h.stale()) {
                 cache.asMap().remove(id, h);

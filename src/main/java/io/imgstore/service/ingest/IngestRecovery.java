@@ -34,7 +34,7 @@ public class IngestRecovery implements ApplicationRunner {
 
     void recover() {
         CodecWarmUp.start();
-        if (!sessions.properties().recoverOnStart()) {
+        if (!sessions.properties().recoverOnStart() || !sessions.writableRoot()) {
             return;
         }
         List<String> reopen = sessions.reopenList().read();

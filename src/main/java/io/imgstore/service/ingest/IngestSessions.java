@@ -96,6 +96,7 @@ public class IngestSessions {
      * @throws BadRequestException for bad shapes or chunk sizes
      */
     public WriterSession create(CreateStoreRequest req) {
+        checkWritableRoot();
         Path dir = catalog.newStoreDir(req.path());
         StoreSpec spec = StoreSpecs.of(req, props.maxFrameBytes());
         for (Path p = dir; p != null && p.startsWith(catalog.root()) && !p.equals(catalog.root()); p = p.getParent()) {
@@ -131,6 +132,18 @@ public class IngestSessions {
         }
     }
 
+    /** True when the root is a local folder; an object-storage root is read-only for now. */
+    public boolean writableRoot() {
+        return catalog.files().localFile(catalog.root()).isPresent();
+    }
+
+    /** @throws RootReadOnlyException (501) for an object-storage root, before anything is looked at */
+    private void checkWritableRoot() {
+        if (!writableRoot()) {
+            throw new RootReadOnlyException();
+        }
+    }
+
     private ExistingStoreException existing(Path dir, String message) {
         String id = catalog.idOf(dir);
         return new ExistingStoreException(id, relativePath(dir), find(id) != null || StoreLayout.isBeingWritten(dir), message);
@@ -150,6 +163,7 @@ public class IngestSessions {
      * @throws StoreLockedException   (409) when another process holds it open
      */
     public WriterSession existing(CreateStoreRequest req) {
+        checkWritableRoot();
         Path dir = catalog.newStoreDir(req.path());
         if (!ImgStore.isStore(dir)) {
             return null;

@@ -1,5 +1,6 @@
 package io.imgstore.service.ops;
 
+import io.imgstore.service.catalog.RootStorage;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.ingest.IngestSessions;
 import io.imgstore.service.ingest.WriterLimit;
@@ -29,12 +30,15 @@ public class StartupLog {
     private static final Logger LOG = LoggerFactory.getLogger(StartupLog.class);
 
     private final StoreCatalog catalog;
+    private final RootStorage storage;
     private final StoreRootHealth rootHealth;
     private final Environment env;
     private final WriterLimit writerLimit;
 
-    public StartupLog(StoreCatalog catalog, StoreRootHealth rootHealth, Environment env, WriterLimit writerLimit) {
+    public StartupLog(StoreCatalog catalog, RootStorage storage, StoreRootHealth rootHealth, Environment env,
+            WriterLimit writerLimit) {
         this.catalog = catalog;
+        this.storage = storage;
         this.rootHealth = rootHealth;
         this.env = env;
         this.writerLimit = writerLimit;
@@ -49,7 +53,8 @@ public class StartupLog {
         LOG.info(message(Integer.parseInt(port)));
     }
 
-    String message(int port) {
+    /** The block logged at start (public for tests of other packages). */
+    public String message(int port) {
         String contextPath = env.getProperty("server.servlet.context-path", "");
         String path = (contextPath.endsWith("/") ? contextPath : contextPath + "/");
         StringBuilder b = new StringBuilder("imgstore is ready\n");
@@ -59,9 +64,15 @@ public class StartupLog {
         }
         int stores = catalog.list().size();
         StoreRootHealth.Probe probe = rootHealth.probe();
-        b.append("  root      ").append(catalog.root()).append(" (").append(stores)
-                .append(stores == 1 ? " store" : " stores").append(probe.writable() ? ", writable)"
-                        : ", NOT writable by uid " + probe.uid() + ": " + probe.problem() + ")");
+        if (storage.isLocal()) {
+            b.append("  root      ").append(catalog.root()).append(" (").append(stores)
+                    .append(stores == 1 ? " store" : " stores").append(probe.writable() ? ", writable)"
+                            : ", NOT writable by uid " + probe.uid() + ": " + probe.problem() + ")");
+        } else {
+            b.append("  root      ").append(storage.location()).append(" (object storage, ").append(stores)
+                    .append(stores == 1 ? " store" : " stores").append(", read-only")
+                    .append(probe.problem() == null ? ")" : "; " + probe.problem() + ")");
+        }
         long budget = writerLimit.nativeBudget();
         if (budget != Long.MAX_VALUE) {
             long hd = writerLimit.nativeBytes(IngestSessions.specOf(new io.imgstore.service.ingest.CreateStoreRequest(

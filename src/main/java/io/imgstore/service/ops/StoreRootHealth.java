@@ -1,5 +1,6 @@
 package io.imgstore.service.ops;
 
+import io.imgstore.service.catalog.RootStorage;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.ingest.IngestProperties;
 import io.imgstore.service.security.SecurityProperties;
@@ -22,6 +23,11 @@ import org.springframework.stereotype.Component;
  * unset): a deployment that cannot store what rigs send is not healthy, so Docker's health check and
  * load balancers see it (reads keep working meanwhile). UP with {@code writable: false} in read-only
  * mode. Details: {@code path}, {@code writable}, {@code uid} and, when not writable, {@code error}.
+ *
+ * <p>An object-storage root ({@code s3://bucket/prefix}, read-only for now) is checked by a HEAD of
+ * the bucket and a listing of one key under the prefix: UP with {@code writable: false} when both
+ * answer, DOWN with the error otherwise. Details: {@code path} (the {@code s3://} location),
+ * {@code storage: s3}, {@code writable}, {@code read_only}.
  */
 @Component("storeRootHealthIndicator")
 public class StoreRootHealth implements HealthIndicator {
@@ -33,18 +39,26 @@ public class StoreRootHealth implements HealthIndicator {
     private static final long CACHE_NANOS = 2_000_000_000L;
 
     private final StoreCatalog catalog;
+    private final RootStorage storage;
     private final boolean readOnly;
     private volatile Probe last;
     private volatile long lastAt;
 
-    public StoreRootHealth(StoreCatalog catalog, IngestProperties ingest, SecurityProperties security) {
+    public StoreRootHealth(StoreCatalog catalog, RootStorage storage, IngestProperties ingest,
+            SecurityProperties security) {
         this.catalog = catalog;
+        this.storage = storage;
         this.readOnly = ingest.readOnly() || security.readOnly();
     }
 
     @Override
     public Health health() {
         Probe p = probe();
+        if (!storage.isLocal()) {
+            Health.Builder b = p.problem() == null ? Health.up() : Health.down().withDetail("error", p.problem());
+            return b.withDetail("path", storage.location()).withDetail("storage", "s3").withDetail("writable", false)
+                    .withDetail("read_only", true).build();
+        }
         Health.Builder b = p.writable() || readOnly ? Health.up() : Health.down();
         b.withDetail("path", catalog.root().toString()).withDetail("writable", p.writable()).withDetail("uid", p.uid());
         if (!p.writable()) {
@@ -61,7 +75,7 @@ public class StoreRootHealth implements HealthIndicator {
         long now = System.nanoTime();
         Probe p = last;
         if (p == null || now - lastAt > CACHE_NANOS) {
-            p = probe(catalog.root());
+            p = storage.isLocal() ? probe(catalog.root()) : probeBucket(storage);
             last = p;
             lastAt = now;
         }
@@ -77,6 +91,17 @@ public class StoreRootHealth implements HealthIndicator {
             return new Probe(true, null, uid);
         } catch (IOException e) {
             return new Probe(false, describe(e), uid);
+        }
+    }
+
+    /** HEAD bucket + list one key: the problem is null when the bucket answered. */
+    static Probe probeBucket(RootStorage storage) {
+        try {
+            storage.probeBucket();
+            return new Probe(false, null, uid());
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Probe(false, "bucket not readable: " + m, uid());
         }
     }
 

@@ -48,7 +48,7 @@ class DemoStore implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (!properties.demo() || !catalog.list().isEmpty()) {
+        if (!properties.demo() || catalog.files().localFile(catalog.root()).isEmpty() || !catalog.list().isEmpty()) {
             return;
         }
         Path dir = catalog.root().resolve(PATH);

@@ -26,7 +26,9 @@ class ReadHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        boolean readable = Files.isDirectory(catalog.root()) && Files.isReadable(catalog.root());
+        // object storage: the bucket is checked by the storeRoot component (a prefix without objects is no folder)
+        boolean readable = catalog.files().localFile(catalog.root()).isEmpty()
+                || Files.isDirectory(catalog.root()) && Files.isReadable(catalog.root());
         Health.Builder b = readable ? Health.up() : Health.down().withDetail("error", "store root not readable");
         return b.withDetail("open_stores", registry.openStores())
                 .withDetail("frame_workers_active", workers.active())

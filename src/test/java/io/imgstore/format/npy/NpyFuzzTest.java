@@ -155,4 +155,44 @@ class NpyFuzzTest {
             }, ImgStoreException.class);
         });
     }
+
+    /**
+     * The same through the storage seam when the npz is not a local file (Commons Compress over a
+     * {@link io.imgstore.format.storage.StoreFiles#newChannel channel}): corrupt or bounded, never more;
+     * zip bombs refused without inflating; a valid index reads the same as the local path.
+     */
+    @Test
+    void npzFilesReadThroughAChannelEndInCorruptStoreWithinBoundedMemory() throws IOException {
+        io.imgstore.format.storage.StoreFiles channel = new io.imgstore.testing.CountingStoreFiles(
+                io.imgstore.format.storage.StoreFiles.LOCAL);
+        List<byte[]> seeds = npzSeeds(dir);
+        Files.write(dir.resolve("warm.npz"), seeds.get(1));
+        Map<String, NpyArray> local = Npz.read(dir.resolve("warm.npz"), null);
+        Map<String, NpyArray> viaChannel = Npz.read(channel, dir.resolve("warm.npz"), null, Npz.DEFAULT_MAX_MEMBER_BYTES);
+        assertThat(viaChannel.keySet()).containsExactlyElementsOf(local.keySet());
+        local.forEach((k, v) -> assertThat(viaChannel.get(k).data()).isEqualTo(v.data()));
+        Path bomb = dir.resolve("bomb.npz");
+        Files.write(bomb, io.imgstore.testing.HostileFiles.zipBomb(64L << 20));
+        long before = Fuzz.allocatedBytes();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npz.read(channel, bomb, ChunkIndex.FRAME_MD,
+                ChunkIndex.MAX_INDEX_MEMBER_BYTES)).isInstanceOf(io.imgstore.format.CorruptStoreException.class);
+        assertThat(Fuzz.allocatedBytes() - before).isLessThan(8L << 20);
+        Fuzz.forAll("npz file through a channel", 300, (r, i) -> {
+            byte[] input = Fuzz.input(seeds, r);
+            Path f = dir.resolve("c" + (i % 7) + ".npz");
+            Files.write(f, input);
+            boolean all = r.nextBoolean();
+            Fuzz.check("npz via channel", MAX_ALLOCATED, () -> {
+                Map<String, NpyArray> m = Npz.read(channel, f, all ? null : ChunkIndex.FRAME_MD,
+                        Npz.DEFAULT_MAX_MEMBER_BYTES);
+                for (NpyArray a : m.values()) {
+                    assertThat((long) a.data().length).isLessThanOrEqualTo(Npz.DEFAULT_MAX_MEMBER_BYTES);
+                }
+                if (!all) {
+                    m.get("frame_number").toLongs();
+                    m.get("frame_time").toDoubles();
+                }
+            }, ImgStoreException.class);
+        });
+    }
 }
