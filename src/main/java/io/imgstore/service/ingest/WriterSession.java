@@ -79,12 +79,20 @@ public final class WriterSession {
     private volatile LatestFrame latest;
     private volatile long frameCount;
     private volatile boolean closed;
+    private final Runnable closer;
     /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
     private volatile boolean stopping;
     private long finishedSeen;
 
     WriterSession(String id, String path, ImgStoreWriter writer, int queueFrames, BufferBudget budget,
                   ChunkListener chunkListener) {
+        this(id, path, writer, writer::close, queueFrames, budget, chunkListener);
+    }
+
+    /** @param closer closes the store on the writer thread: the writer, or a spooled writer that also uploads */
+    WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, int queueFrames, BufferBudget budget,
+                  ChunkListener chunkListener) {
+        this.closer = closer;
         this.id = id;
         this.path = path;
         this.writer = writer;
@@ -371,7 +379,7 @@ public final class WriterSession {
             Long r = call(() -> {
                 if (!closed) {
                     closed = true;
-                    writer.close();
+                    closer.run();
                 }
                 return frameCount;
             }, true);
