@@ -117,6 +117,21 @@ class SpooledStoreWriterTest {
         return numbers;
     }
 
+    /** Every frame of the store read straight from the bucket (S3StoreFiles: ranged GETs), by barcode. */
+    private static List<Long> framesFromBucket(String bucket, String store) {
+        S3StoreFiles files = new S3StoreFiles(client, S3Location.parse("s3://" + bucket + "/" + store));
+        List<Long> numbers = new ArrayList<>();
+        try (ImgStore s = ImgStore.open(files.anchor(), files, 1, files.anchor())) {
+            for (int i = 0; i < s.frameCount(); i++) {
+                Frame f = s.getFrameByIndex(i);
+                assertThat(Barcode.decode(f.image())).as("frame index %d from s3", i)
+                        .isEqualTo(Barcode.expected(f.frameNumber()));
+                numbers.add(f.frameNumber());
+            }
+        }
+        return numbers;
+    }
+
     private static List<Long> range(long from, long to) {
         List<Long> out = new ArrayList<>();
         for (long n = from; n < to; n++) {
@@ -146,6 +161,7 @@ class SpooledStoreWriterTest {
             assertThat(sw.uploadedFiles()).isEqualTo(6);
             assertThat(sw.failedUploads()).isZero();
             // a reader of the bucket can open the store while it is written: the finished chunks
+            assertThat(framesFromBucket(bucket, "lab/rig1")).isEqualTo(range(0, 20));
             assertThat(framesByBarcode(pulled(bucket, "lab/rig1"))).isEqualTo(range(0, 20));
             assertThat(Files.exists(spool.resolve(".lock"))).isTrue();
             for (int i = 25; i < 43; i++) {
@@ -161,6 +177,7 @@ class SpooledStoreWriterTest {
                     String.format("%06d.extra.json", c)));
         }
         assertThat(keys(bucket, "lab/rig1/")).isEqualTo(expected);
+        assertThat(framesFromBucket(bucket, "lab/rig1")).isEqualTo(range(0, 43));
         Path back = pulled(bucket, "lab/rig1");
         assertThat(framesByBarcode(back)).isEqualTo(range(0, 43));
         try (ImgStore s = ImgStore.open(back)) {
@@ -221,6 +238,7 @@ class SpooledStoreWriterTest {
         assertThat(r.copied()).as("only the recovered chunk is uploaded: %s", r).isLessThanOrEqualTo(
                 format.video() ? 2 : 8);
         List<Long> numbers = framesByBarcode(pulled(bucket, "crashed"));
+        assertThat(framesFromBucket(bucket, "crashed")).isEqualTo(numbers);
         // every frame of the finished chunks, the recovered part of the open one, each once and in order
         assertThat(numbers).startsWith(range(0, 30).toArray(Long[]::new));
         assertThat(new HashSet<>(numbers)).hasSameSizeAs(numbers);
