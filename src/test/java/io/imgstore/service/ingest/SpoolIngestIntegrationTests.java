@@ -189,5 +189,13 @@ class SpoolIngestIntegrationTests {
         HttpResponse<String> recreate = http.postJson("/stores", "{\"path\": \"rigs/cam1\", \"format\": \"avc1/mp4\","
                 + " \"imgshape\": [" + H + ", " + W + "]}");
         assertThat(recreate.statusCode()).as(recreate.body()).isEqualTo(409);
+        HttpResponse<String> continued = http.postJson("/stores", "{\"path\": \"rigs/cam1\", \"format\": \"avc1/mp4\","
+                + " \"imgshape\": [" + H + ", " + W + "], \"exist_ok\": true}");
+        assertThat(continued.statusCode()).as(continued.body()).isEqualTo(409);
+        assertThat(continued.body()).contains("object storage");
+        HttpResponse<String> inside = http.postJson("/stores", "{\"path\": \"rigs/cam1/sub\", \"format\": \"avc1/mp4\","
+                + " \"imgshape\": [" + H + ", " + W + "]}");
+        assertThat(inside.statusCode()).as(inside.body()).isEqualTo(409);
+        assertThat(spool.resolve("rigs/cam1")).doesNotExist();
     }
 }
