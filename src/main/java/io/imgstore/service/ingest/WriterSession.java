@@ -54,6 +54,8 @@ public final class WriterSession {
     private final String id;
     private final String path;
     private final ImgStoreWriter writer;
+    /** Closes the store on the writer thread: the writer, or a spooled writer that also uploads. */
+    private final Runnable closer;
     private final StoreSpec spec;
     private final ThreadPoolExecutor thread;
     private final Semaphore queue;
@@ -79,7 +81,6 @@ public final class WriterSession {
     private volatile LatestFrame latest;
     private volatile long frameCount;
     private volatile boolean closed;
-    private final Runnable closer;
     /** The server is stopping: streams take no further frame ({@link ShuttingDownException}). */
     private volatile boolean stopping;
     private long finishedSeen;
