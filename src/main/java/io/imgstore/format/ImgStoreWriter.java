@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,6 +42,7 @@ public final class ImgStoreWriter implements AutoCloseable {
     private long lastFrameNumber;
     private double lastFrameTime = Double.NaN;
     private boolean closed;
+    private IntConsumer chunkFinished = chunk -> { };
 
     private ImgStoreWriter(Path baseDir, StoreSpec spec, Map<String, Object> storeMetadata, int firstChunk,
                            WriterLock lock) {
@@ -170,6 +173,18 @@ public final class ImgStoreWriter implements AutoCloseable {
     private void finishChunk() {
         int finished = chunks.finish();
         extra.chunkFinished(finished);
+        chunkFinished.accept(finished);
+    }
+
+    /**
+     * Called on the writing thread with a chunk's number each time its video (or frame folder) and
+     * index are final: when it filled up, at {@link #close()}, and for a chunk adopted by
+     * {@link #insertChunk}. Its {@code .extra.json} may still get the record of the chunk's last frame
+     * ({@link #addExtraData} right after it); it is final once the next chunk is finished or the writer
+     * is closed. One listener (replaces the previous one).
+     */
+    public void setChunkFinishedListener(IntConsumer listener) {
+        this.chunkFinished = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -196,6 +211,7 @@ public final class ImgStoreWriter implements AutoCloseable {
             lastFrameNumber = frameNumbers[frameNumbers.length - 1];
             lastFrameTime = frameTimes[frameTimes.length - 1];
         }
+        chunkFinished.accept(chunks.current() - 1);
     }
 
     /**

@@ -43,12 +43,12 @@ public class IndexSummaries {
             return c.summary();
         }
         try {
-            long stamp = StoreIndexSummary.stamp(catalog.files(), e.dir());
+            long stamp = StoreIndexSummary.stamp(catalog.filesFor(e.dir()), e.dir());
             if (c != null && c.stamp() == stamp) {
                 cache.put(e.dir(), new Cached(stamp, c.summary(), now));
                 return c.summary();
             }
-            StoreIndexSummary s = StoreIndexSummary.read(catalog.files(), e.dir(), catalog.realRoot());
+            StoreIndexSummary s = StoreIndexSummary.read(catalog.filesFor(e.dir()), e.dir(), catalog.realRootFor(e.dir()));
             cache.put(e.dir(), new Cached(stamp, s, now));
             return s;
         } catch (RuntimeException ex) { // ImgStoreException: corrupt, or a file outside the root

@@ -88,6 +88,11 @@ public final class RootStorage implements AutoCloseable {
         return s3 == null;
     }
 
+    /** The S3 client of an object-storage root (owned by this; ingest uploads with it). */
+    public Optional<S3Client> client() {
+        return Optional.ofNullable(client);
+    }
+
     /** The S3 files of an object-storage root. */
     public Optional<S3StoreFiles> s3Files() {
         return Optional.ofNullable(s3);

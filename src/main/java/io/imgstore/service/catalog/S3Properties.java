@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout   TCP connect timeout (default 10s)
  * @param socketTimeout    longest wait for response bytes (default 60s)
  * @param apiCallTimeout   longest one request may take, retries included (default 2m)
+ * @param spoolDir         local folder where ingest writes stores before they are uploaded chunk by chunk
+ *                         ({@code SpooledStoreWriter}); unset (default): ingest on an object-storage root answers
+ *                         501 {@code root-read-only}
  */
 @Validated
 @ConfigurationProperties("imgstore.s3")
@@ -46,7 +49,8 @@ public record S3Properties(
         Integer maxListEntries,
         Duration connectTimeout,
         Duration socketTimeout,
-        Duration apiCallTimeout) {
+        Duration apiCallTimeout,
+        java.nio.file.Path spoolDir) {
 
     public S3Properties {
         S3StoreFiles.Options d = S3StoreFiles.Options.defaults();
@@ -81,7 +85,7 @@ public record S3Properties(
 
     /** The defaults (every property unset). */
     public static S3Properties defaults() {
-        return new S3Properties(false, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new S3Properties(false, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The {@link S3StoreFiles} tunables these properties name. */

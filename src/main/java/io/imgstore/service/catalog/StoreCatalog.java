@@ -36,6 +36,7 @@ public class StoreCatalog {
     private final long scanNanos;
     private final Map<Path, CachedMetadata> metadataCache = new ConcurrentHashMap<>();
     private volatile List<StoreEntry> lastScan;
+    private volatile StoreCatalog overlay;
     private volatile long lastScanAt;
 
     private record CachedMetadata(FileTime modified, StoreMetadata store, String error) {
@@ -70,7 +71,30 @@ public class StoreCatalog {
 
     /** True while a writer has the store in {@code dir} open (its {@code .lock} exists). */
     public boolean isBeingWritten(Path dir) {
-        return files.exists(StoreLayout.lockFile(dir));
+        return filesFor(dir).exists(StoreLayout.lockFile(dir));
+    }
+
+    /**
+     * Adds the stores of a local spool folder (ingest on an object-storage root writes there first,
+     * {@code imgstore.s3.spool-dir}): they are listed with the root's stores (the spool's entry wins
+     * for the same path), found first by {@link #find}, and read from the local disk
+     * ({@link #filesFor}, {@link #realRootFor}).
+     */
+    public void overlay(StoreCatalog spool) {
+        this.overlay = spool;
+        lastScan = null;
+    }
+
+    /** How the files of the store in {@code dir} are read: the spool's (local) or the root's. */
+    public StoreFiles filesFor(Path dir) {
+        StoreCatalog o = overlay;
+        return o != null && dir.startsWith(o.root()) ? o.files() : files;
+    }
+
+    /** The real root the store in {@code dir} must stay inside: the spool's or the root's. */
+    public Path realRootFor(Path dir) {
+        StoreCatalog o = overlay;
+        return o != null && dir.startsWith(o.root()) ? o.realRoot() : realRoot;
     }
 
     /** How long a listing (and what it says about each store) is reused before it is read again. */
@@ -92,12 +116,27 @@ public class StoreCatalog {
             lastScan = scan;
             lastScanAt = now;
         }
-        return scan;
+        StoreCatalog o = overlay;
+        if (o == null) {
+            return scan;
+        }
+        Map<String, StoreEntry> byPath = new java.util.TreeMap<>();
+        for (StoreEntry e : scan) {
+            byPath.put(e.path(), e);
+        }
+        for (StoreEntry e : o.list()) {
+            byPath.put(e.path(), e); // being written (or not uploaded yet): read from the spool
+        }
+        return List.copyOf(byPath.values());
     }
 
     /** Forgets the cached listing (after a store was created). */
     public void refresh() {
         lastScan = null;
+        StoreCatalog o = overlay;
+        if (o != null) {
+            o.refresh();
+        }
     }
 
     private List<StoreEntry> walk() {
@@ -209,6 +248,14 @@ public class StoreCatalog {
      * @throws StoreNotInRootException when the id names no store under the root
      */
     public StoreEntry find(String id) {
+        StoreCatalog o = overlay;
+        if (o != null) {
+            try {
+                return o.find(id);
+            } catch (StoreNotInRootException notInSpool) {
+                // not being written: the root's
+            }
+        }
         String rel = StoreIds.pathFor(id);
         checkLengths(rel);
         Path dir = resolveInside(rel);

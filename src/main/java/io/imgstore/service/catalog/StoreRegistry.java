@@ -105,7 +105,7 @@ public class StoreRegistry {
             if (stamp == 0 && !catalog.isBeingWritten(entry.dir())) {
                 return false;
             }
-            return StoreIndexSummary.stamp(catalog.files(), entry.dir()) != stamp;
+            return StoreIndexSummary.stamp(catalog.filesFor(entry.dir()), entry.dir()) != stamp;
         }
 
         synchronized boolean acquire() {
@@ -157,8 +157,10 @@ public class StoreRegistry {
         for (int attempt = 0; attempt < 16; attempt++) {
             Handle h = cache.get(id, key -> {
                 StoreEntry entry = catalog.find(key);
-                long stamp = catalog.isBeingWritten(entry.dir()) ? StoreIndexSummary.stamp(catalog.files(), entry.dir()) : 0;
-                return new Handle(entry, ImgStore.open(entry.dir(), catalog.files(), decodersPerStore, catalog.realRoot()), stamp);
+                long stamp = catalog.isBeingWritten(entry.dir())
+                        ? StoreIndexSummary.stamp(catalog.filesFor(entry.dir()), entry.dir()) : 0;
+                return new Handle(entry, ImgStore.open(entry.dir(), catalog.filesFor(entry.dir()), decodersPerStore,
+                        catalog.realRootFor(entry.dir())), stamp);
             });
             if (h.stale()) {
                 cache.asMap().remove(id, h);

@@ -43,6 +43,10 @@ public class IngestRecovery implements ApplicationRunner {
         if (!sessions.properties().recoverOnStart() || !sessions.writableRoot()) {
             return;
         }
+        if (sessions.spooling()) {
+            sessions.finishSpools(); // object storage: leftovers are closed and uploaded, not continued
+            return;
+        }
         List<String> reopen = sessions.reopenList().read();
         for (StoreEntry e : catalog.list()) {
             boolean locked = e.live();

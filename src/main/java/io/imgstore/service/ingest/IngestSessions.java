@@ -9,6 +9,9 @@ import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.UnsupportedFormatException;
+import io.imgstore.format.storage.s3.SpooledStoreWriter;
+import io.imgstore.format.storage.s3.StoreTransfer;
+import io.imgstore.service.catalog.InvalidStorePathException;
 import io.imgstore.service.catalog.StoreCatalog;
 import io.imgstore.service.catalog.StoreEntry;
 import io.imgstore.service.catalog.StoreNotInRootException;
@@ -49,7 +52,11 @@ public class IngestSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestSessions.class);
 
+    /** Where stores are written: the root's catalog, or the spool folder's on an object-storage root. */
     private final StoreCatalog catalog;
+    /** The root's catalog (with the spool's stores overlaid when spooling). */
+    private final StoreCatalog rootCatalog;
+    private final SpoolTarget spool;
     private final StoreRegistry registry;
     private final IngestProperties props;
     private final BufferBudget budget;
@@ -63,11 +70,26 @@ public class IngestSessions {
         this(catalog, registry, props, meters, WriterLimit.unlimited());
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
     public IngestSessions(StoreCatalog catalog, StoreRegistry registry, IngestProperties props, MeterRegistry meters,
                           WriterLimit writerLimit) {
+        this(catalog, registry, props, meters, writerLimit, SpoolTarget.none());
+    }
+
+    /**
+     * With {@code spool} enabled (an object-storage root with {@code imgstore.s3.spool-dir}), stores are
+     * written in the spool folder by {@link SpooledStoreWriter}s, which upload each finished chunk and
+     * the rest at close; the root's catalog lists and reads them from the spool meanwhile.
+     */
+    @org.springframework.beans.factory.annotation.Autowired
+    public IngestSessions(StoreCatalog catalog, StoreRegistry registry, IngestProperties props, MeterRegistry meters,
+                          WriterLimit writerLimit, SpoolTarget spool) {
         this.writerLimit = writerLimit;
-        this.catalog = catalog;
+        this.rootCatalog = catalog;
+        this.spool = spool;
+        if (spool.enabled()) {
+            catalog.overlay(spool.catalog());
+        }
+        this.catalog = spool.enabled() ? spool.catalog() : catalog;
         this.registry = registry;
         this.props = props;
         this.budget = new BufferBudget(props.maxBufferedBytes());
@@ -112,6 +134,9 @@ public class IngestSessions {
             throw new StoreExistsException("path " + req.path() + " already exists");
         }
         String id = catalog.idOf(dir);
+        if (spool.enabled()) {
+            checkNotInObjectStorage(dir, req.path());
+        }
         synchronized (this) {
             checkNotStopping();
             if (open.containsKey(id)) {
@@ -119,14 +144,23 @@ public class IngestSessions {
             }
             writerLimit.check(spec, openSessions());
             ImgStoreWriter w;
+            Runnable closer;
             try {
-                w = ImgStoreWriter.create(dir, spec);
+                if (spool.enabled()) {
+                    SpooledStoreWriter sw = SpooledStoreWriter.create(dir, spec, spool.destination(relativePath(dir)),
+                            spool.transfer(), spool.maxQueuedChunks());
+                    w = sw.writer();
+                    closer = sw::close;
+                } else {
+                    w = ImgStoreWriter.create(dir, spec);
+                    closer = w::close;
+                }
             } catch (ImgStoreException e) {
                 throw RootNotWritableException.orSame(e, catalog.root(), dir);
             }
-            WriterSession s = newSession(id, dir, w);
+            WriterSession s = newSession(id, dir, w, closer);
             open.put(id, s);
-            catalog.refresh();
+            refreshCatalogs();
             LOG.info("created store {} ({} {})", id, spec.format(), java.util.Arrays.toString(spec.imgshape()));
             return s;
         }
@@ -166,6 +200,10 @@ public class IngestSessions {
         checkWritableRoot();
         Path dir = catalog.newStoreDir(req.path());
         if (!ImgStore.isStore(dir)) {
+            if (spool.enabled() && inObjectStorage(catalog.idOf(dir))) {
+                throw existing(dir, "the store at " + req.path() + " is in object storage and closed; a store there"
+                        + " is continued only while it is being written (in the spool folder)");
+            }
             return null;
         }
         StoreSpec spec = StoreSpecs.of(req, props.maxFrameBytes());
@@ -219,10 +257,82 @@ public class IngestSessions {
         return StoreSpecs.of(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
     }
 
-    private WriterSession newSession(String id, Path dir, ImgStoreWriter w) {
+    private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer) {
         w.setMaxExtraDataBytesPerChunk(props.maxExtraDataBytesPerChunk());
-        return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w,
+        return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w, closer,
                 props.queueFrames(), budget, s -> registry.invalidate(s.id()));
+    }
+
+    /** Reopens the store in {@code dir} for writing (recovered first): spooled on an object-storage root. */
+    private WriterSession reopenSession(String id, Path dir) {
+        if (spool.enabled()) {
+            SpooledStoreWriter sw;
+            try {
+                sw = SpooledStoreWriter.resume(dir, spool.destination(relativePath(dir)), spool.transfer(),
+                        spool.maxQueuedChunks());
+            } catch (IOException e) {
+                throw new ImgStoreException("cannot reopen the spooled store " + id + ": " + e.getMessage(), e);
+            }
+            return newSession(id, dir, sw.writer(), sw::close);
+        }
+        ImgStoreWriter w = ImgStoreWriter.recover(dir);
+        return newSession(id, dir, w, w::close);
+    }
+
+    /** True when the object-storage root has a (closed) store with this id that is not in the spool. */
+    private boolean inObjectStorage(String id) {
+        try {
+            return !rootCatalog.find(id).dir().startsWith(spool.dir());
+        } catch (StoreNotInRootException | InvalidStorePathException e) {
+            return false;
+        }
+    }
+
+    /** On an object-storage root: the path must be no store there, nor lie inside one. */
+    private void checkNotInObjectStorage(Path dir, String path) {
+        if (inObjectStorage(catalog.idOf(dir))) {
+            throw existing(dir, "a store already exists at " + path + " in object storage");
+        }
+        for (Path p = dir.getParent(); p != null && p.startsWith(catalog.root()) && !p.equals(catalog.root());
+                p = p.getParent()) {
+            if (inObjectStorage(catalog.idOf(p))) {
+                throw new StoreExistsException("path " + path + " lies inside the store " + relativePath(p)
+                        + " in object storage");
+            }
+        }
+    }
+
+    /** After a store was created, closed or uploaded: listings and (object storage) cached HEADs are read again. */
+    private void refreshCatalogs() {
+        catalog.refresh();
+        if (rootCatalog != catalog) {
+            rootCatalog.refresh();
+        }
+        spool.uploaded();
+    }
+
+    /** True when stores are written through the spool folder into object storage. */
+    boolean spooling() {
+        return spool.enabled();
+    }
+
+    /**
+     * At start on an object-storage root ({@link IngestRecovery}): every store left in the spool folder
+     * (a killed server's, with {@code .lock} and a journal, or one whose upload failed at close) is
+     * recovered, closed, uploaded (only what is missing) and removed from the spool.
+     */
+    void finishSpools() {
+        for (StoreEntry e : catalog.list()) {
+            try {
+                StoreTransfer.Result r = SpooledStoreWriter.finish(e.dir(), spool.destination(e.path()), spool.transfer());
+                LOG.info("finished spooled store {}: {} files, {} uploaded now, to {}", e.id(), r.files(), r.copied(),
+                        r.store());
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("cannot finish spooled store {} (kept in {}): {}", e.id(), spool.dir(), ex.getMessage());
+            }
+            registry.invalidate(e.id());
+        }
+        refreshCatalogs();
     }
 
     // ---- lookup ----
@@ -244,7 +354,15 @@ public class IngestSessions {
         if (s != null && !s.isClosed()) {
             return s;
         }
-        StoreEntry entry = catalog.find(id);
+        StoreEntry entry;
+        try {
+            entry = catalog.find(id);
+        } catch (StoreNotInRootException e) {
+            if (spool.enabled() && inObjectStorage(id)) {
+                throw new StoreClosedException(id);
+            }
+            throw e;
+        }
         if (!StoreLayout.isBeingWritten(entry.dir())) {
             throw new StoreClosedException(id);
         }
@@ -287,7 +405,7 @@ public class IngestSessions {
     void afterClose(WriterSession s) {
         open.remove(s.id(), s);
         registry.invalidate(s.id());
-        catalog.refresh();
+        refreshCatalogs();
         LOG.info("closed store {} with {} frames", s.id(), s.frameCount());
     }
 
@@ -373,11 +491,10 @@ public class IngestSessions {
             throw new StoreLockedException("store " + id + " is held open by another process");
         }
         checkConfined(dir);
-        ImgStoreWriter w = ImgStoreWriter.recover(dir);
-        WriterSession s = newSession(id, dir, w);
+        WriterSession s = reopenSession(id, dir);
         open.put(id, s);
         registry.invalidate(id);
-        LOG.info("recovered store {}: {} frames, kept open for continuation", id, w.frameCount());
+        LOG.info("recovered store {}: {} frames, kept open for continuation", id, s.frameCount());
         return s;
     }
 
@@ -404,11 +521,10 @@ public class IngestSessions {
     /** Reopens a store a graceful shutdown closed, for appending: see {@link IngestRecovery}. */
     synchronized WriterSession reopen(StoreEntry e) {
         checkConfined(e.dir());
-        ImgStoreWriter w = ImgStoreWriter.recover(e.dir()); // a closed store: reopened for appending
-        WriterSession s = newSession(e.id(), e.dir(), w);
+        WriterSession s = reopenSession(e.id(), e.dir()); // a closed store: reopened for appending
         open.put(e.id(), s);
         registry.invalidate(e.id());
-        LOG.info("reopened store {} ({} frames) for continuation after a restart", e.id(), w.frameCount());
+        LOG.info("reopened store {} ({} frames) for continuation after a restart", e.id(), s.frameCount());
         return s;
     }
 
@@ -473,7 +589,7 @@ public class IngestSessions {
             }
         }
         open.clear();
-        if (!closed.isEmpty() && props.recoverOnStart()) {
+        if (!closed.isEmpty() && props.recoverOnStart() && !spool.enabled()) { // spooled: closed = uploaded
             reopenList.write(closed);
         }
         if (!closed.isEmpty()) {

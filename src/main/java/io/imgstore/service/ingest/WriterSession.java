@@ -54,6 +54,8 @@ public final class WriterSession {
     private final String id;
     private final String path;
     private final ImgStoreWriter writer;
+    /** Closes the store on the writer thread: the writer, or a spooled writer that also uploads. */
+    private final Runnable closer;
     private final StoreSpec spec;
     private final ThreadPoolExecutor thread;
     private final Semaphore queue;
@@ -89,6 +91,13 @@ public final class WriterSession {
 
     WriterSession(String id, String path, ImgStoreWriter writer, int queueFrames, BufferBudget budget,
                   ChunkListener chunkListener) {
+        this(id, path, writer, writer::close, queueFrames, budget, chunkListener);
+    }
+
+    /** @param closer closes the store on the writer thread: the writer, or a spooled writer that also uploads */
+    WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, int queueFrames, BufferBudget budget,
+                  ChunkListener chunkListener) {
+        this.closer = closer;
         this.id = id;
         this.path = path;
         this.writer = writer;
@@ -424,7 +433,7 @@ public final class WriterSession {
             Long r = call(() -> {
                 if (!closed) {
                     closed = true;
-                    writer.close();
+                    closer.run();
                 }
                 return frameCount;
             }, true);

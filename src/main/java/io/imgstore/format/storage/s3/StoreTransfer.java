@@ -258,6 +258,43 @@ public final class StoreTransfer {
         }
     }
 
+    /**
+     * Uploads one file of a store to {@code dest/relative} the way {@link #push} does (SHA-256 user
+     * metadata, {@code Content-MD5}, multipart above the threshold, HEAD check afterwards), unless an
+     * object with the same size and checksum is already there. Unlike push it takes no lock: it is for
+     * the writer itself ({@link SpooledStoreWriter} uploads each finished chunk while it writes the next),
+     * which must not change the file meanwhile.
+     *
+     * @param dest the store's own location ({@code s3://bucket/prefix/NAME})
+     * @param relative the file's '/'-separated path inside {@code dir}
+     */
+    public Action putFile(Path dir, S3Location dest, String relative) throws IOException {
+        if (relative == null || relative.isEmpty()) {
+            throw new IllegalArgumentException("no file named");
+        }
+        dest.key(relative); // refuses empty, '.', '..' and unprintable segments before any file is touched
+        Path file = dir;
+        for (String segment : relative.split("/", -1)) {
+            file = file.resolve(segment);
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new IOException("not a regular file in the store (symbolic link or special file): " + file);
+        }
+        Digests d = Digests.of(file);
+        HeadObjectResponse h = head(dest, relative);
+        if (h != null && h.contentLength() != null && h.contentLength() == d.size()
+                && d.sha256().equals(h.metadata().get(SHA256_METADATA))) {
+            return Action.UNCHANGED;
+        }
+        if (options.dryRun()) {
+            return Action.WOULD_COPY;
+        }
+        upload(dest, relative, file, d, new Listener() { });
+        verifyUpload(dest, relative, d);
+        return Action.COPIED;
+    }
+
     /** The store folder of a folder or its metadata.yaml; refuses a folder without metadata.yaml. */
     static Path storeDir(Path path) {
         Path dir = path.getFileName() != null && path.getFileName().toString().equals(StoreLayout.METADATA_FILE)
