@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 final class LocalLeaseFiles implements LeaseFiles {
 
-    static final String PREFIX = ".lease.";
+    static final String PREFIX = StoreLayout.LEASE_PREFIX;
     private static final Pattern NAME = Pattern.compile("\\.lease\\.(\\d{1,18})");
 
     private final Path dir;
@@ -146,7 +146,7 @@ final class LocalLeaseFiles implements LeaseFiles {
     }
 
     private Path writeTemp(LeaseRecord record) throws IOException {
-        Path tmp = dir.resolve(".lease-tmp-" + UUID.randomUUID());
+        Path tmp = dir.resolve(StoreLayout.LEASE_TEMP_PREFIX + UUID.randomUUID());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(record.toText().getBytes(StandardCharsets.UTF_8)));
             ch.force(true);

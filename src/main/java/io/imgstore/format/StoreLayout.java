@@ -29,6 +29,10 @@ public final class StoreLayout {
     public static final String STORE_KEY = "__store";
     /** Held by a writer while the store is open. */
     public static final String LOCK_FILE = ".lock";
+    /** Prefix of a writer's lease generations ({@code .lease.<n>}) in the store folder. */
+    public static final String LEASE_PREFIX = ".lease.";
+    /** Prefix of a lease generation being written (moved into place atomically). */
+    public static final String LEASE_TEMP_PREFIX = ".lease-tmp-";
     /** Suffix of a chunk's numpy index. */
     public static final String NPZ_SUFFIX = ".npz";
     /** Suffix of a chunk's legacy yaml index. */
@@ -77,6 +81,16 @@ public final class StoreLayout {
     /** {@code metadata.yaml} of the store in {@code dir}. */
     public static Path metadataFile(Path dir) {
         return dir.resolve(METADATA_FILE);
+    }
+
+    /**
+     * True for the files a writer keeps about itself, not about the recording ({@code .lock}, lease
+     * generations): they belong to one process on one machine and are never copied with the store.
+     *
+     * @param relative a file's '/'-separated path relative to the store folder
+     */
+    public static boolean isWriterState(String relative) {
+        return relative.equals(LOCK_FILE) || relative.startsWith(LEASE_PREFIX) || relative.startsWith(LEASE_TEMP_PREFIX);
     }
 
     /** {@code .lock} of the store in {@code dir}. */

@@ -486,13 +486,13 @@ class PushPullTest {
         return dir;
     }
 
-    /** The store's files but .lock, by '/'-separated relative path. */
+    /** The store's files but the writer's own (.lock, leases), by '/'-separated relative path. */
     static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
-                if (!rel.equals(StoreLayout.LOCK_FILE)) {
+                if (!StoreLayout.isWriterState(rel)) {
                     out.put(rel, Files.readAllBytes(p));
                 }
             }

@@ -260,7 +260,7 @@ public class IngestSessions {
     private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer) {
         w.setMaxExtraDataBytesPerChunk(props.maxExtraDataBytesPerChunk());
         return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w, closer,
-                props.queueFrames(), budget, s -> registry.invalidate(s.id()));
+                !spool.enabled(), props.queueFrames(), budget, s -> registry.invalidate(s.id()));
     }
 
     /** Reopens the store in {@code dir} for writing (recovered first): spooled on an object-storage root. */

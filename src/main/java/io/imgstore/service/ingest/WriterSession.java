@@ -56,6 +56,11 @@ public final class WriterSession {
     private final ImgStoreWriter writer;
     /** Closes the store on the writer thread: the writer, or a spooled writer that also uploads. */
     private final Runnable closer;
+    /**
+     * Whether {@link #detachIfIdle} may hand the store over: not for a store spooled on this replica's disk
+     * for object storage (another replica could not continue it; closing uploads it instead).
+     */
+    private final boolean handOverWhenIdle;
     private final StoreSpec spec;
     private final ThreadPoolExecutor thread;
     private final Semaphore queue;
@@ -91,13 +96,17 @@ public final class WriterSession {
 
     WriterSession(String id, String path, ImgStoreWriter writer, int queueFrames, BufferBudget budget,
                   ChunkListener chunkListener) {
-        this(id, path, writer, writer::close, queueFrames, budget, chunkListener);
+        this(id, path, writer, writer::close, true, queueFrames, budget, chunkListener);
     }
 
-    /** @param closer closes the store on the writer thread: the writer, or a spooled writer that also uploads */
-    WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, int queueFrames, BufferBudget budget,
-                  ChunkListener chunkListener) {
+    /**
+     * @param closer           closes the store on the writer thread: the writer, or a spooled writer that also uploads
+     * @param handOverWhenIdle whether {@link #detachIfIdle} applies (false for a spooled store)
+     */
+    WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, boolean handOverWhenIdle,
+                  int queueFrames, BufferBudget budget, ChunkListener chunkListener) {
         this.closer = closer;
+        this.handOverWhenIdle = handOverWhenIdle;
         this.id = id;
         this.path = path;
         this.writer = writer;
@@ -379,7 +388,7 @@ public final class WriterSession {
      * frames were written recently, or the session is closed.
      */
     boolean detachIfIdle(long idleNanos) {
-        if (closed || System.nanoTime() - lastActivity < idleNanos || !claim.tryAcquire()) {
+        if (!handOverWhenIdle || closed || System.nanoTime() - lastActivity < idleNanos || !claim.tryAcquire()) {
             return false;
         }
         boolean handedOver = false;

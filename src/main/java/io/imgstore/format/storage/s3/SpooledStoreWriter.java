@@ -171,7 +171,7 @@ public final class SpooledStoreWriter implements AutoCloseable {
                 List<Path> files = s.toList();
                 if (files.stream().allMatch(p -> p.getFileName().toString().equals(StoreLayout.LOCK_FILE))) {
                     deleteTree(spoolStore);
-                    return new StoreTransfer.Result(destination.toString(), 0, 0, 0, 0, 0);
+                    return new StoreTransfer.Result(destination.toString(), 0, 0, 0, 0, 0, 0);
                 }
             }
             throw new ImgStoreException("spool folder " + spoolStore + " holds files but no "

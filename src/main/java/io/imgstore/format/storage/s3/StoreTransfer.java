@@ -77,7 +77,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       there).</li>
  *   <li><b>Writers.</b> Push refuses a store whose {@code .lock} is held by a writer, and holds a
  *       shared lock on it while it copies so that no writer opens the store meanwhile. The
- *       {@code .lock} file itself is never copied.</li>
+ *       {@code .lock} file and the lease files are never copied ({@link StoreLayout#isWriterState}).</li>
  * </ul>
  *
  * Uploads are written here rather than with {@link S3Uploads}, which cannot attach user metadata or
@@ -322,7 +322,7 @@ public final class StoreTransfer {
                 if (a.isSymbolicLink() || !a.isRegularFile()) {
                     throw new IOException("not a regular file in the store (symbolic link or special file): " + p);
                 }
-                if (relative.equals(StoreLayout.LOCK_FILE)) {
+                if (StoreLayout.isWriterState(relative)) {
                     continue;
                 }
                 for (String segment : relative.split("/", -1)) {
@@ -644,7 +644,7 @@ public final class StoreTransfer {
                     continue; // a "folder" marker object of S3 consoles
                 }
                 checkRelativeKey(key, relative);
-                if (relative.equals(StoreLayout.LOCK_FILE)) {
+                if (StoreLayout.isWriterState(relative)) {
                     continue;
                 }
                 metadata |= relative.equals(StoreLayout.METADATA_FILE);
