@@ -65,9 +65,6 @@ class ClusterContainerIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterContainerIT.class);
 
-    static final String PROFILE = "cluster";
-    static final String REPLICA_DOCKERFILE = "docker/Dockerfile";
-    static final String NGINX_DOCKERFILE = "deploy/nginx/Dockerfile";
     /**
      * The compose file's settings this test changes: a short lease so that the takeover is quick, less
      * memory, and the compose default JAVA_OPTS plus C1 only (three Spring Boot starts at once on a
@@ -96,32 +93,11 @@ class ClusterContainerIT {
     @BeforeAll
     static void startCluster() throws Exception {
         compose = ComposeFile.load(ImgstoreImage.projectDir().resolve("docker/compose.yaml"), SETTINGS);
-        List<String> services = compose.servicesOf(PROFILE);
-        List<String> replicaServices = services.stream()
-                .filter(s -> REPLICA_DOCKERFILE.equals(compose.dockerfile(s))).toList();
-        List<String> nginxServices = services.stream()
-                .filter(s -> NGINX_DOCKERFILE.equals(compose.dockerfile(s))).toList();
-        assertThat(replicaServices).as("replicas of the profile %s", PROFILE).hasSize(3);
-        assertThat(nginxServices).as("nginx of the profile %s", PROFILE).hasSize(1);
-        nginxService = nginxServices.get(0);
-
-        // One shared root: every replica mounts the same top-level named volume.
-        Set<String> mounts = new LinkedHashSet<>();
-        replicaServices.forEach(s -> mounts.addAll(compose.volumeMounts(s)));
-        assertThat(mounts).as("the replicas' volumes").hasSize(1);
-        String[] mount = mounts.iterator().next().split(":");
-        assertThat(compose.volumes()).as("top-level volumes").containsKey(mount[0]);
-        String target = mount[1];
-        assertThat(compose.environment(replicaServices.get(0))).containsEntry("IMGSTORE_ROOT", target);
-
-        // nginx: upstreams are exactly the replicas, and it starts once they are healthy.
+        ClusterProfile profile = ClusterProfile.of(compose);
+        List<String> replicaServices = profile.replicas();
+        nginxService = profile.nginx();
+        String target = profile.target();
         Map<String, String> nginxEnv = compose.environment(nginxService);
-        assertThat(List.of(nginxEnv.get("IMGSTORE_UPSTREAMS").trim().split("\\s+")))
-                .containsExactlyElementsOf(replicaServices.stream().map(s -> s + ":8080").toList());
-        assertThat(nginxEnv).containsEntry("NGINX_BALANCE", "hash");
-        assertThat(compose.dependsOn(nginxService)).containsOnlyKeys(replicaServices);
-        compose.dependsOn(nginxService).values()
-                .forEach(c -> assertThat(c).containsEntry("condition", "service_healthy"));
 
         DockerClient docker = DockerClientFactory.instance().client();
         network = Network.newNetwork();
