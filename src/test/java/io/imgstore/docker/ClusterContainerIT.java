@@ -266,6 +266,13 @@ class ClusterContainerIT {
         }
         assertThat(others).as("stores on the two other replicas").hasSize(2);
 
+        // One writer per store across containers: another replica, asked directly (bypassing nginx), refuses
+        // to write the store while its owner holds the lease in the shared volume.
+        String other = replicas.keySet().stream().filter(s -> !s.equals(owner)).findFirst().orElseThrow();
+        String direct = directEmptyPost(replicas.get(other), "/stores/" + victim + "/frames");
+        assertThat(direct).as("empty POST to %s on %s while %s writes it", victim, other, owner)
+                .startsWith("HTTP/1.1 409");
+
         DockerClientFactory.instance().client().killContainerCmd(replicas.get(owner).getContainerId()).exec();
         long killedAt = System.nanoTime();
         LOG.info("killed {} (store {})", owner, victim);
@@ -328,6 +335,14 @@ class ClusterContainerIT {
         List<String> test = ((List<Object>) declared.get("test")).stream().map(String::valueOf).toList();
         return new HealthCheck().withTest(test).withInterval(Duration.ofSeconds(1).toNanos())
                 .withTimeout(Duration.ofSeconds(5).toNanos()).withRetries(3);
+    }
+
+    /** The status line and body of an empty frames POST sent inside a replica's container to its own port (bash /dev/tcp). */
+    private static String directEmptyPost(GenericContainer<?> replica, String path) throws Exception {
+        String script = "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'POST %s HTTP/1.1\\r\\nHost: localhost\\r\\n"
+                + "Content-Type: " + FRAMES + "\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' \"$1\" >&3"
+                + " && timeout 30 cat <&3";
+        return replica.execInContainer("bash", "-c", script, "post", path).getStdout();
     }
 
     private static String ipOf(GenericContainer<?> c) {
