@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Run by .ci/run after `./mvnw -B verify`. The Docker image tests (*ContainerIT) are
 # @Testcontainers(disabledWithoutDocker = true), so without a working engine they would be skipped
-# and the build would still pass. In CI that must fail: every *ContainerIT class must have run at
-# least one test, and a test may be skipped only by an explicit @Disabled("until ...").
+# and the build would still pass. In CI that must fail: every *ContainerIT class of src/test/java
+# (ImgstoreContainerIT, ClusterContainerIT, ...) must have a report and have run at least one test,
+# and a test may be skipped only by an explicit @Disabled("until ...").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 - target/failsafe-reports <<'PY'
+python3 - target/failsafe-reports src/test/java <<'PY'
 import glob, os, sys
 import xml.etree.ElementTree as ET
 
@@ -13,6 +14,12 @@ reports = sorted(glob.glob(os.path.join(sys.argv[1], "TEST-*ContainerIT.xml")))
 if not reports:
     sys.exit("check-container-its: no *ContainerIT report in %s: the Docker image tests did not run" % sys.argv[1])
 bad = []
+# Every container test class in the sources must have run (a report per class).
+sources = glob.glob(os.path.join(sys.argv[2], "**", "*ContainerIT.java"), recursive=True)
+classes = {os.path.relpath(p, sys.argv[2])[:-len(".java")].replace(os.sep, ".") for p in sources}
+reported = {os.path.basename(r)[len("TEST-"):-len(".xml")] for r in reports}
+for missing in sorted(classes - reported):
+    bad.append("%s has no report in %s (did not run)" % (missing, sys.argv[1]))
 for report in reports:
     suite = ET.parse(report).getroot()
     name = suite.get("name", report).rsplit(".", 1)[-1]

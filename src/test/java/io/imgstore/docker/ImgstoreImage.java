@@ -20,6 +20,7 @@ final class ImgstoreImage {
     static final int UID = 10001;
 
     private static ImageFromDockerfile image;
+    private static ImageFromDockerfile nginx;
 
     private ImgstoreImage() {
     }
@@ -42,6 +43,27 @@ final class ImgstoreImage {
                     .withBuildArg("BASE_IMAGE", base);
         }
         return image;
+    }
+
+    /**
+     * The nginx image of the compose profile {@code cluster}, built from deploy/nginx/Dockerfile (Debian's
+     * nginx package) on the same base image as the service.
+     */
+    static synchronized ImageFromDockerfile nginx() {
+        if (nginx == null) {
+            Path project = projectDir();
+            String base = baseImage();
+            requireBaseImage(base);
+            String name = "localhost/imgstore-nginx-it:" + Long.toHexString(System.nanoTime());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(name), "remove " + name));
+            ImageFromDockerfile built = new ImageFromDockerfile(name, false);
+            for (String file : new String[] {"Dockerfile", "entrypoint.sh", "healthcheck.sh", "imgstore.conf.template",
+                    "render.sh"}) {
+                built.withFileFromPath("deploy/nginx/" + file, project.resolve("deploy/nginx/" + file));
+            }
+            nginx = built.withDockerfilePath("deploy/nginx/Dockerfile").withBuildArg("BASE_IMAGE", base);
+        }
+        return nginx;
     }
 
     private static void remove(String name) {
