@@ -31,16 +31,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * backend) against the same store on the local disk, in one run: wall time per random frame
  * (median, p90) and the bytes fetched per random frame (S3Stats) against the size of the frame's
  * GOP (summed packet sizes). The readers take turns frame by frame, on the same sequence: local
- * disk, S3 with the default options (512 KiB blocks, 4 blocks read-ahead, 64 MiB block cache), S3
- * with 64 KiB blocks and 1 block read-ahead, S3 with the block cache off. Phase 1 reads one random
- * frame in every GOP once, GOPs in random order (no GOP was read before: the cold cost); phase 2
- * random frames anywhere (caches warm). Frames are camera-like (texture + noise + barcode strip,
- * checked on every read). Not a test. Run with:
+ * disk, then one S3 reader per entry of {@code configs=} (default {@code 512K:4:64M,defaults,
+ * defaults:cache=0}: the former defaults, block size 512 KiB, 4 blocks read-ahead, 64 MiB cache;
+ * the current defaults; the current defaults without a block cache; see {@link #options}). Phase 1
+ * reads one random frame in every GOP once, GOPs in random order (no GOP was read before: the cold
+ * cost); phase 2 random frames anywhere (caches warm); phase 3 is sequential, on a fresh instance
+ * per reader: every chunk read whole through its channel in 32 KiB reads (GETs, bytes, time), then
+ * every frame in order. Frames are camera-like (texture + noise + barcode strip, checked on every
+ * read). Not a test. Run with:
  *
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.imgstore.bench.S3ReadBench \
- *     size=1280x720 frames=750 chunk=250 reads=200
+ *     size=1280x720 frames=750 chunk=250 reads=200 configs=512K:4:64M,defaults,64K:32:64M,defaults:cache=0
  * </pre>
  * (also {@code bench/s3_read.sh}).
  */
