@@ -79,7 +79,7 @@ public final class S3StoreFiles implements StoreFiles {
      * @param metadataEntries at most this many remembered keys
      * @param blockSize bytes per ranged GET block (4 KiB to 64 MiB)
      * @param blockCacheBytes bytes of blocks kept for all channels together (0: none beyond
-     *        each channel's current block)
+     *        the blocks of each channel's last GET)
      * @param readAheadBlocks most extra blocks fetched in the same GET while a channel reads
      *        sequentially (the window starts at 0 after a seek and doubles from 1 up to this); none
      *        without a block cache
@@ -577,8 +577,9 @@ public final class S3StoreFiles implements StoreFiles {
      * blocks, and the window goes 0, 1, 2, 4, ... up to {@link Options#readAheadBlocks}: a random
      * frame (a seek, then a GOP's worth of sequential reads) pays about the blocks its GOP touches,
      * a long sequential scan soon reads in large GETs. Without a block cache nothing is read ahead
-     * (nothing could keep it beyond this channel's next GET). The blocks of the channel's last GET
-     * are kept by the channel, so its own read-ahead survives cache eviction.
+     * (only this channel would keep it, and only until its next GET). The blocks of the channel's
+     * last GET are kept by the channel (at most the needed blocks, bounded to 8 MiB, plus the
+     * window), so its own read-ahead survives eviction from a small cache.
      */
     private final class RangedChannel implements SeekableByteChannel {
 
