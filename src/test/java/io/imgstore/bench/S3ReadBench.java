@@ -31,16 +31,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * backend) against the same store on the local disk, in one run: wall time per random frame
  * (median, p90) and the bytes fetched per random frame (S3Stats) against the size of the frame's
  * GOP (summed packet sizes). The readers take turns frame by frame, on the same sequence: local
- * disk, S3 with the default options (512 KiB blocks, 4 blocks read-ahead, 64 MiB block cache), S3
- * with 64 KiB blocks and 1 block read-ahead, S3 with the block cache off. Phase 1 reads one random
- * frame in every GOP once, GOPs in random order (no GOP was read before: the cold cost); phase 2
- * random frames anywhere (caches warm). Frames are camera-like (texture + noise + barcode strip,
- * checked on every read). Not a test. Run with:
+ * disk, then one S3 reader per entry of {@code configs=} (default {@code 512K:4:64M,defaults,
+ * defaults:cache=0}: the former defaults, block size 512 KiB, 4 blocks read-ahead, 64 MiB cache;
+ * the current defaults; the current defaults without a block cache; see {@link #options}). Phase 1
+ * reads one random frame in every GOP once, GOPs in random order (no GOP was read before: the cold
+ * cost); phase 2 random frames anywhere (caches warm); phase 3 is sequential, on a fresh instance
+ * per reader: every chunk read whole through its channel in 32 KiB reads (GETs, bytes, time), then
+ * every frame in order. Frames are camera-like (texture + noise + barcode strip, checked on every
+ * read). Not a test. Run with:
  *
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.imgstore.bench.S3ReadBench \
- *     size=1280x720 frames=750 chunk=250 reads=200
+ *     size=1280x720 frames=750 chunk=250 reads=200 configs=512K:4:64M,defaults,64K:32:64M,defaults:cache=0
  * </pre>
  * (also {@code bench/s3_read.sh}).
  */
@@ -86,20 +89,23 @@ public final class S3ReadBench {
                     up.putFile(dir.relativize(p).toString(), p);
                 }
             }
-            S3StoreFiles.Options defaults = S3StoreFiles.Options.defaults();
-            S3StoreFiles.Options small = defaults.withBlockSize(64 * 1024).withReadAheadBlocks(1);
-            S3StoreFiles.Options noCache = defaults.withBlockCacheBytes(0);
-            List<StoreLocations.Resolved> resolved = List.of(StoreLocations.resolve(location, client, defaults),
-                    StoreLocations.resolve(location, client, small), StoreLocations.resolve(location, client, noCache));
-            String[] names = {"local disk", "S3, defaults (512K blocks)", "S3, 64K blocks, ahead 1",
-                "S3, no block cache"};
-            ImgStore[] stores = new ImgStore[4];
-            S3StoreFiles[] files = new S3StoreFiles[4];
-            stores[0] = ImgStore.open(dir);
-            for (int k = 1; k < 4; k++) {
-                stores[k] = resolved.get(k - 1).open(4);
-                files[k] = (S3StoreFiles) resolved.get(k - 1).files();
+            List<String> names = new ArrayList<>();
+            List<S3StoreFiles.Options> configs = new ArrayList<>();
+            names.add("local disk");
+            for (String c : a.getOrDefault("configs", "512K:4:64M,defaults,defaults:cache=0").split(",")) {
+                names.add("S3, " + c);
+                configs.add(options(c));
             }
+            int readers = names.size();
+            ImgStore[] stores = new ImgStore[readers];
+            S3StoreFiles[] files = new S3StoreFiles[readers];
+            stores[0] = ImgStore.open(dir);
+            for (int k = 1; k < readers; k++) {
+                StoreLocations.Resolved r = StoreLocations.resolve(location, client, configs.get(k - 1));
+                stores[k] = r.open(4);
+                files[k] = (S3StoreFiles) r.files();
+            }
+            String[] nameArray = names.toArray(String[]::new);
             try {
                 for (ImgStore st : stores) { // open each chunk once (container header, index): not counted
                     for (int c = 0; c * chunk < frames; c++) {
@@ -117,14 +123,15 @@ public final class S3ReadBench {
                 java.util.Collections.shuffle(cold, rnd);
                 System.out.printf("phase 1, cold GOPs: %d reads, one random frame in each not yet read GOP%n",
                         cold.size());
-                report(names, stores, files, cold, gops, chunk);
+                report(nameArray, stores, files, cold, gops, chunk);
                 // phase 2, warm: random frames anywhere (caches fill)
                 List<Integer> warm = new ArrayList<>();
                 for (int i = 0; i < reads; i++) {
                     warm.add(rnd.nextInt(frames));
                 }
                 System.out.printf("phase 2, random frames anywhere: %d reads (seed 42)%n", reads);
-                report(names, stores, files, warm, gops, chunk);
+                report(nameArray, stores, files, warm, gops, chunk);
+                sequential(nameArray, configs, client, location, dir, frames, chunk);
             } finally {
                 for (ImgStore st : stores) {
                     st.close();
@@ -135,6 +142,108 @@ public final class S3ReadBench {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Sequential reads, each reader on a fresh {@link S3StoreFiles} (cold block cache): every chunk
+     * read whole through its channel in 32 KiB reads (FFmpeg's I/O buffer), then every frame of the
+     * store in order through a fresh store. GETs, bytes and wall time per reader.
+     */
+    private static void sequential(String[] names, List<S3StoreFiles.Options> configs, S3Client client,
+            String location, Path dir, int frames, int chunk) throws Exception {
+        System.out.printf("phase 3, sequential: every chunk read whole (32 KiB reads), then all %d frames in order,"
+                + " cold cache%n", frames);
+        System.out.printf("  %-28s %10s %10s %12s %9s | %10s %10s %12s %9s%n", "reader", "bulk ms", "bulk GETs",
+                "bulk bytes", "MB/s", "frames ms", "GETs", "bytes", "ms/frame");
+        long chunkBytes = 0;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".mp4")).toList()) {
+                chunkBytes += Files.size(p);
+            }
+        }
+        long start = System.nanoTime();
+        try (ImgStore st = ImgStore.open(dir)) {
+            for (int i = 0; i < frames; i++) {
+                check(st.getFrameByIndex(i), i);
+            }
+        }
+        long localFrames = System.nanoTime() - start;
+        System.out.printf("  %-28s %10s %10s %12s %9s | %10.0f %10s %12s %9.2f%n", names[0], "", "", chunkBytes, "",
+                localFrames / 1e6, "", "", localFrames / 1e6 / frames);
+        for (int k = 0; k < configs.size(); k++) {
+            StoreLocations.Resolved r = StoreLocations.resolve(location, client, configs.get(k));
+            S3StoreFiles f = (S3StoreFiles) r.files();
+            List<Path> chunks = new ArrayList<>();
+            for (int c = 0; c * chunk < frames; c++) {
+                chunks.add(r.store().resolve(String.format("%06d.mp4", c)));
+            }
+            for (Path p : chunks) {
+                f.size(p); // HEAD before the clock
+            }
+            S3Stats before = f.stats();
+            start = System.nanoTime();
+            long read = 0;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32 * 1024);
+            for (Path p : chunks) {
+                try (java.nio.channels.SeekableByteChannel ch = f.newChannel(p)) {
+                    for (int n; (n = ch.read(buf.clear())) >= 0;) {
+                        read += n;
+                    }
+                }
+            }
+            long bulk = System.nanoTime() - start;
+            if (read != chunkBytes) {
+                throw new IllegalStateException("read " + read + " of " + chunkBytes + " bytes");
+            }
+            S3Stats b = f.stats().minus(before);
+            r = StoreLocations.resolve(location, client, configs.get(k));
+            f = (S3StoreFiles) r.files();
+            start = System.nanoTime();
+            S3Stats before2;
+            try (ImgStore st = r.open(4)) {
+                before2 = f.stats();
+                for (int i = 0; i < frames; i++) {
+                    check(st.getFrameByIndex(i), i);
+                }
+            }
+            long seq = System.nanoTime() - start;
+            S3Stats q = f.stats().minus(before2);
+            System.out.printf("  %-28s %10.0f %10d %12d %9.1f | %10.0f %10d %12d %9.2f%n", names[k + 1], bulk / 1e6,
+                    b.gets(), b.bytesFetched(), read / 1e6 / (bulk / 1e9), seq / 1e6, q.gets(), q.bytesFetched(),
+                    seq / 1e6 / frames);
+        }
+    }
+
+    /**
+     * {@code defaults}, or {@code BLOCK:AHEAD:CACHE} ({@code 512K:4:64M}), with optional
+     * {@code :cache=0}-style overrides after {@code defaults}.
+     */
+    static S3StoreFiles.Options options(String spec) {
+        S3StoreFiles.Options o = S3StoreFiles.Options.defaults();
+        String[] p = spec.split(":");
+        if (p[0].equals("defaults")) {
+            for (int i = 1; i < p.length; i++) {
+                String[] kv = p[i].split("=");
+                o = switch (kv[0]) {
+                    case "block" -> o.withBlockSize((int) bytes(kv[1]));
+                    case "ahead" -> o.withReadAheadBlocks(Integer.parseInt(kv[1]));
+                    case "cache" -> o.withBlockCacheBytes(bytes(kv[1]));
+                    default -> throw new IllegalArgumentException("unknown option " + kv[0]);
+                };
+            }
+            return o;
+        }
+        return o.withBlockSize((int) bytes(p[0])).withReadAheadBlocks(Integer.parseInt(p[1]))
+                .withBlockCacheBytes(bytes(p[2]));
+    }
+
+    private static long bytes(String s) {
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'K' -> 1024;
+            case 'M' -> 1024 * 1024;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
     }
 
     /** Each reader reads the same frames, taking turns frame by frame; prints one line per reader. */

@@ -20,9 +20,11 @@ import org.springframework.validation.annotation.Validated;
  *                         (MinIO, Ceph RGW, S3Proxy need it); default false
  * @param endpoint         the S3 endpoint, overriding the SDK's configuration (default: the SDK's)
  * @param region           the signing region, overriding the SDK's configuration (default: the SDK's, else us-east-1)
- * @param blockSize        bytes per ranged GET of a video chunk, npz or HDF5 file (4KB to 64MB; default 512KB)
+ * @param blockSize        bytes per block of the ranged GETs of a video chunk, npz or HDF5 file (4KB to 64MB;
+ *                         default: the library's, 32KB)
  * @param blockCacheSize   block cache shared by all reads (default 64MB; 0: none)
- * @param readAheadBlocks  extra blocks per GET once a file is read sequentially (0 to 64; default 4)
+ * @param readAheadBlocks  largest read-ahead window, in blocks, while a file is read sequentially (0 to 64;
+ *                         default: the library's, 64)
  * @param metadataTtl      how long HEAD and listing results are reused (default 5s; 0: not at all)
  * @param metadataEntries  most keys whose HEAD/listing result is remembered (default 100000)
  * @param maxReadSize      largest object read whole: metadata, indexes, frame files (default 256MB)

@@ -8,7 +8,8 @@ package io.imgstore.format.storage.s3;
  * @param heads HEAD requests
  * @param lists ListObjectsV2 requests (one per page)
  * @param bytesFetched bytes received in GET bodies
- * @param cacheHits block-cache hits of the channels ({@link S3StoreFiles#newChannel})
+ * @param cacheHits blocks the channels ({@link S3StoreFiles#newChannel}) found without a request: in the
+ *        shared block cache or in the channel's last GET (its read-ahead)
  * @param cacheMisses block-cache misses (each fetched with a ranged GET, possibly with read-ahead)
  */
 public record S3Stats(long gets, long heads, long lists, long bytesFetched, long cacheHits, long cacheMisses) {

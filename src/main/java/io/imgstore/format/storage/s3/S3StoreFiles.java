@@ -60,8 +60,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       anything is allocated.</li>
  *   <li>{@link #newChannel}: a read-only channel over ranged GETs (conditional on the object's
  *       ETag, so a replaced object fails instead of mixing bytes) in blocks of
- *       {@link Options#blockSize}, with read-ahead of {@link Options#readAheadBlocks} once reads
- *       are sequential, and a block cache shared by all channels of this instance, bounded to
+ *       {@link Options#blockSize}: the missing blocks one read needs come in one GET; read-ahead
+ *       adapts like an OS page cache (none after a seek, a window doubling up to
+ *       {@link Options#readAheadBlocks} while reads stay sequential, none without a cache); a
+ *       block cache shared by all channels of this instance, bounded to
  *       {@link Options#blockCacheBytes} bytes (Caffeine, weighed by block length).</li>
  * </ul>
  * Absent objects raise {@link NoSuchFileException}, refused access {@link AccessDeniedException},
@@ -77,8 +79,10 @@ public final class S3StoreFiles implements StoreFiles {
      * @param metadataEntries at most this many remembered keys
      * @param blockSize bytes per ranged GET block (4 KiB to 64 MiB)
      * @param blockCacheBytes bytes of blocks kept for all channels together (0: none beyond
-     *        each channel's current block)
-     * @param readAheadBlocks extra blocks fetched in the same GET once a channel reads sequentially
+     *        the blocks of each channel's last GET)
+     * @param readAheadBlocks most extra blocks fetched in the same GET while a channel reads
+     *        sequentially (the window starts at 0 after a seek and doubles from 1 up to this); none
+     *        without a block cache
      * @param maxReadBytes largest object read whole ({@link #read} and the streams)
      * @param maxListEntries largest folder {@link #list} returns (more: an IOException)
      */
@@ -110,9 +114,14 @@ public final class S3StoreFiles implements StoreFiles {
             }
         }
 
-        /** 5 s metadata, 512 KiB blocks, 64 MiB of block cache, 4 blocks of read-ahead, 256 MiB reads, 1M entries. */
+        /**
+         * 5 s metadata, 32 KiB blocks, 64 MiB of block cache, read-ahead up to 64 blocks (2 MiB),
+         * 256 MiB reads, 1M entries. Small blocks keep a random frame at about its GOP's bytes (the
+         * read-ahead window opens only on sequential reads); the large window keeps sequential
+         * scans at few GETs (measured: docs/performance.md, "Stores in object storage").
+         */
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(5), 100_000, 512 * 1024, 64L << 20, 4, 256L << 20, 1_000_000);
+            return new Options(Duration.ofSeconds(5), 100_000, 32 * 1024, 64L << 20, 64, 256L << 20, 1_000_000);
         }
 
         public Options withMetadataTtl(Duration v) {
@@ -517,32 +526,24 @@ public final class S3StoreFiles implements StoreFiles {
         return new RangedChannel(file, key, m.size(), m.etag());
     }
 
-    /** The block {@code index} of an object, from the cache or with one ranged GET (plus read-ahead). */
-    private byte[] block(RangedChannel ch, long index, boolean sequential) throws IOException {
+    /** At most this many bytes of blocks a read needs are fetched in one GET (read-ahead comes on top). */
+    private static final long MAX_NEEDED_PER_GET = 8L << 20;
+
+    /**
+     * One ranged GET of the blocks {@code first..last} of a channel's object (conditional on its
+     * ETag); each block is put in the shared cache when there is one.
+     */
+    private byte[][] fetch(RangedChannel ch, long first, long last) throws IOException {
         int bs = options.blockSize();
-        byte[] cached = blocks.getIfPresent(new BlockKey(ch.key, ch.etag, index));
-        if (cached != null) {
-            cacheHits.increment();
-            return cached;
-        }
-        cacheMisses.increment();
-        long lastBlock = (ch.size - 1) / bs;
-        long end = index;
-        if (sequential) {
-            while (end < lastBlock && end - index < options.readAheadBlocks()
-                    && blocks.getIfPresent(new BlockKey(ch.key, ch.etag, end + 1)) == null) {
-                end++;
-            }
-        }
-        long from = index * bs;
-        long to = Math.min(ch.size, (end + 1) * bs); // exclusive
+        long from = first * bs;
+        long to = Math.min(ch.size, (last + 1) * bs); // exclusive
         long expected = to - from;
         GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(location.bucket()).key(ch.key)
                 .range("bytes=" + from + "-" + (to - 1));
         if (ch.etag != null) {
             req.ifMatch(ch.etag);
         }
-        byte[] first = null;
+        byte[][] run = new byte[(int) (last - first + 1)][];
         try (ResponseInputStream<GetObjectResponse> in = get(ch.file, ch.key, req.build())) {
             Long length = in.response().contentLength();
             if (length == null || length != expected) {
@@ -550,23 +551,36 @@ public final class S3StoreFiles implements StoreFiles {
                 throw new IOException(ch.file + ": asked for " + expected + " bytes at " + from + ", the server sent "
                         + length + " (Range not honoured?)");
             }
-            for (long i = index; i <= end; i++) {
+            for (long i = first; i <= last; i++) {
                 int n = (int) Math.min(bs, ch.size - i * bs);
                 byte[] b = in.readNBytes(n);
                 bytesFetched.add(b.length);
                 if (b.length != n) {
                     throw new EOFException(ch.file + ": range ended early at block " + i);
                 }
-                blocks.put(new BlockKey(ch.key, ch.etag, i), b);
-                if (i == index) {
-                    first = b;
+                if (options.blockCacheBytes() > 0) {
+                    blocks.put(new BlockKey(ch.key, ch.etag, i), b);
                 }
+                run[(int) (i - first)] = b;
             }
         }
-        return first;
+        return run;
     }
 
-    /** A read-only channel of ranged GETs; single-threaded use, like FileChannel's position. */
+    /**
+     * A read-only channel of ranged GETs; single-threaded use, like FileChannel's position.
+     *
+     * <p>Read-ahead adapts to the access pattern, as an operating system's page cache does: a read
+     * that does not start where the channel's previous read ended (a seek, the first read) fetches
+     * only the missing blocks it needs, in one GET, and closes the read-ahead window. While reads
+     * continue sequentially, each GET for a missing block also fetches the next {@code window}
+     * blocks, and the window goes 0, 1, 2, 4, ... up to {@link Options#readAheadBlocks}: a random
+     * frame (a seek, then a GOP's worth of sequential reads) pays about the blocks its GOP touches,
+     * a long sequential scan soon reads in large GETs. Without a block cache nothing is read ahead
+     * (only this channel would keep it, and only until its next GET). The blocks of the channel's
+     * last GET are kept by the channel (at most the needed blocks, bounded to 8 MiB, plus the
+     * window), so its own read-ahead survives eviction from a small cache.
+     */
     private final class RangedChannel implements SeekableByteChannel {
 
         private final Path file;
@@ -575,6 +589,13 @@ public final class S3StoreFiles implements StoreFiles {
         private final String etag;
         private long position;
         private boolean open = true;
+        /** Where the previous read ended (-1: no read yet); a read starting elsewhere is random. */
+        private long lastEnd = -1;
+        /** Blocks the next sequential miss fetches beyond those it needs. */
+        private int window;
+        /** The blocks of this channel's last GET: block {@code runFirst + i} is {@code run[i]}. */
+        private long runFirst = -1;
+        private byte[][] run;
         private long currentIndex = -1;
         private byte[] current;
 
@@ -591,12 +612,17 @@ public final class S3StoreFiles implements StoreFiles {
             if (position >= size) {
                 return -1;
             }
+            boolean sequential = position == lastEnd;
+            if (!sequential) {
+                window = 0; // a seek: no read-ahead until the reads are sequential again
+            }
             int bs = options.blockSize();
+            long lastNeeded = (Math.min(size, position + dst.remaining()) - 1) / bs;
             int total = 0;
             while (dst.hasRemaining() && position < size) {
                 long index = position / bs;
                 if (index != currentIndex) {
-                    current = block(this, index, index == currentIndex + 1 && currentIndex >= 0);
+                    current = block(index, lastNeeded, sequential);
                     currentIndex = index;
                 }
                 int off = (int) (position - index * bs);
@@ -605,7 +631,48 @@ public final class S3StoreFiles implements StoreFiles {
                 position += n;
                 total += n;
             }
+            lastEnd = position;
             return total;
+        }
+
+        /**
+         * Block {@code index}: from this channel's last GET, the shared cache, or one ranged GET of
+         * it, the following missing blocks up to {@code lastNeeded} (what this read asks for), and,
+         * when the read is sequential and there is a cache, the read-ahead window.
+         */
+        private byte[] block(long index, long lastNeeded, boolean sequential) throws IOException {
+            if (run != null && index >= runFirst && index < runFirst + run.length) {
+                cacheHits.increment();
+                return run[(int) (index - runFirst)];
+            }
+            byte[] cached = blocks.getIfPresent(new BlockKey(key, etag, index));
+            if (cached != null) {
+                cacheHits.increment();
+                return cached;
+            }
+            cacheMisses.increment();
+            int bs = options.blockSize();
+            long lastBlock = (size - 1) / bs;
+            long maxNeeded = Math.max(1, MAX_NEEDED_PER_GET / bs);
+            long end = index;
+            while (end < lastNeeded && end + 1 - index < maxNeeded && missing(end + 1)) {
+                end++;
+            }
+            if (sequential && options.blockCacheBytes() > 0 && end == lastNeeded) {
+                for (int i = 0; i < window && end < lastBlock && missing(end + 1); i++) {
+                    end++;
+                }
+                window = Math.min(options.readAheadBlocks(), Math.max(1, 2 * window));
+            }
+            run = null; // the old run may go before the new one arrives
+            run = fetch(this, index, end);
+            runFirst = index;
+            return run[0];
+        }
+
+        private boolean missing(long index) {
+            // a quiet look: does not count as a use of the block for the cache's eviction
+            return !blocks.asMap().containsKey(new BlockKey(key, etag, index));
         }
 
         @Override
@@ -649,6 +716,7 @@ public final class S3StoreFiles implements StoreFiles {
         public synchronized void close() {
             open = false;
             current = null;
+            run = null;
         }
 
         private void ensureOpen() throws ClosedChannelException {

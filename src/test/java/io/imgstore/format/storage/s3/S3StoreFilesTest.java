@@ -244,7 +244,8 @@ class S3StoreFilesTest {
         try (SeekableByteChannel ch = f.newChannel(f.anchor().resolve("a.bin"))) {
             assertThat(ch.size()).isEqualTo(BIG.length);
             for (int i = 0; i < 300; i++) {
-                int pos = r.nextInt(BIG.length + 10);
+                // two reads in three seek, the others continue where the last one ended (read-ahead)
+                int pos = i % 3 == 2 ? (int) Math.min(ch.position(), BIG.length) : r.nextInt(BIG.length + 10);
                 int len = 1 + r.nextInt(i % 10 == 0 ? 300_000 : 5000);
                 ByteBuffer buf = ByteBuffer.allocate(len);
                 ch.position(pos);
@@ -281,23 +282,22 @@ class S3StoreFilesTest {
             assertThat(one.bytesFetched()).isEqualTo(BLOCK);
             assertThat(one.cacheMisses()).isEqualTo(1);
 
-            // a read across a block boundary costs the next block only
+            // a read (after a seek) across a block boundary costs the next block only: no read-ahead
             ch.position(11 * BLOCK - 10).read(ByteBuffer.allocate(20));
             S3Stats two = f.stats().minus(start);
             assertThat(two.gets()).isEqualTo(2);
-            // block 11 follows block 10: read-ahead of 2 blocks in the same GET
-            assertThat(two.bytesFetched()).isEqualTo(4L * BLOCK);
+            assertThat(two.bytesFetched()).isEqualTo(2L * BLOCK);
         }
         // another channel on the same object: served from the shared cache, no request
         try (SeekableByteChannel ch = f.newChannel(file)) {
             S3Stats before = f.stats();
-            ByteBuffer buf = ByteBuffer.allocate(3 * BLOCK);
+            ByteBuffer buf = ByteBuffer.allocate(2 * BLOCK);
             ch.position(10 * BLOCK).read(buf);
             S3Stats again = f.stats().minus(before);
             assertThat(again.gets()).isZero();
             assertThat(again.bytesFetched()).isZero();
-            assertThat(again.cacheHits()).isEqualTo(3);
-            assertThat(buf.array()).isEqualTo(Arrays.copyOfRange(BIG, 10 * BLOCK, 13 * BLOCK));
+            assertThat(again.cacheHits()).isEqualTo(2);
+            assertThat(buf.array()).isEqualTo(Arrays.copyOfRange(BIG, 10 * BLOCK, 12 * BLOCK));
         }
         // the last, short block
         try (SeekableByteChannel ch = f.newChannel(file)) {
@@ -306,6 +306,87 @@ class S3StoreFilesTest {
             ch.position(BIG.length - 50).read(buf);
             assertThat(buf.array()).isEqualTo(Arrays.copyOfRange(BIG, BIG.length - 50, BIG.length));
             assertThat(f.stats().minus(before).bytesFetched()).isEqualTo(BIG.length % BLOCK);
+        }
+    }
+
+    /** Reads {@code len} bytes at the channel's position in reads of {@code piece}; the sizes of the GETs made. */
+    private static List<Long> readInPieces(S3StoreFiles f, SeekableByteChannel ch, long len, int piece)
+            throws Exception {
+        List<Long> gets = new java.util.ArrayList<>();
+        long start = ch.position();
+        ByteBuffer buf = ByteBuffer.allocate(piece);
+        while (ch.position() < start + len) {
+            long pos = ch.position();
+            S3Stats before = f.stats();
+            buf.clear().limit((int) Math.min(piece, start + len - pos));
+            int n = ch.read(buf);
+            if (n < 0) {
+                break;
+            }
+            assertThat(Arrays.copyOf(buf.array(), n)).isEqualTo(Arrays.copyOfRange(BIG, (int) pos, (int) pos + n));
+            S3Stats cost = f.stats().minus(before);
+            assertThat(cost.gets()).isLessThanOrEqualTo(1);
+            if (cost.gets() == 1) {
+                gets.add(cost.bytesFetched());
+            }
+        }
+        return gets;
+    }
+
+    @Test
+    void readAheadIsAdaptiveNoneForRandomReadsAGrowingWindowForSequentialOnes() throws Exception {
+        S3StoreFiles f = files(S3StoreFiles.Options.defaults().withBlockSize(BLOCK).withBlockCacheBytes(64 << 20)
+                .withReadAheadBlocks(8));
+        Path file = f.anchor().resolve("a.bin");
+        long blocks = (BIG.length + BLOCK - 1) / BLOCK;
+        try (SeekableByteChannel ch = f.newChannel(file)) {
+            // random reads (each at a block far from the last read): one block each, nothing ahead
+            S3Stats before = f.stats();
+            for (int b : new int[] {40, 31, 44, 35, 38}) {
+                ch.position((long) b * BLOCK + 777);
+                assertThat(readInPieces(f, ch, 1000, 1000)).containsExactly((long) BLOCK);
+            }
+            assertThat(f.stats().minus(before).gets()).isEqualTo(5);
+
+            // a sequential scan in FFmpeg's 32 KiB reads from block 0: GETs of 1 block, then the
+            // window doubles (0, 1, 2, 4, 8 blocks ahead) up to readAheadBlocks (8)
+            ch.position(0);
+            List<Long> scan = readInPieces(f, ch, 29L * BLOCK, 32 * 1024);
+            // (blocks 0..29 in 7 GETs instead of 29)
+            assertThat(scan).containsExactly(1L * BLOCK, 1L * BLOCK, 2L * BLOCK, 3L * BLOCK, 5L * BLOCK, 9L * BLOCK,
+                    9L * BLOCK);
+
+            // a seek closes the window: the next read costs its block alone, then the window opens
+            // again; a GET stops before a block the cache holds (35, from a random read above)
+            ch.position(33L * BLOCK + 5);
+            List<Long> after = readInPieces(f, ch, 4L * BLOCK, 32 * 1024);
+            assertThat(after).containsExactly(1L * BLOCK, 1L * BLOCK, 2L * BLOCK);
+        }
+        // a whole sequential read costs few GETs and no byte twice
+        S3StoreFiles g = files(S3StoreFiles.Options.defaults().withBlockSize(BLOCK).withBlockCacheBytes(64 << 20)
+                .withReadAheadBlocks(8));
+        try (SeekableByteChannel ch = g.newChannel(file)) {
+            List<Long> all = readInPieces(g, ch, BIG.length, 32 * 1024);
+            assertThat(all.stream().mapToLong(Long::longValue).sum()).isEqualTo(BIG.length);
+            assertThat((long) all.size()).isLessThan(blocks / 4);
+        }
+    }
+
+    @Test
+    void withoutACacheNothingIsReadAheadAndOneReadsBlocksComeInOneGet() throws Exception {
+        S3StoreFiles f = files(S3StoreFiles.Options.defaults().withBlockSize(BLOCK).withBlockCacheBytes(0)
+                .withReadAheadBlocks(8));
+        try (SeekableByteChannel ch = f.newChannel(f.anchor().resolve("a.bin"))) {
+            // sequential in 32 KiB reads: one GET per block, exactly the object's bytes
+            List<Long> gets = readInPieces(f, ch, BIG.length, 32 * 1024);
+            assertThat(gets).hasSize((BIG.length + BLOCK - 1) / BLOCK);
+            assertThat(gets.subList(0, gets.size() - 1)).containsOnly((long) BLOCK);
+            assertThat(f.stats().bytesFetched()).isEqualTo(BIG.length);
+
+            // one read that needs three missing blocks: one GET of exactly those
+            ch.position(5L * BLOCK + 10);
+            assertThat(readInPieces(f, ch, 2L * BLOCK + 100, 3 * BLOCK)).containsExactly(3L * BLOCK);
+            assertThat(f.cachedBlockBytes()).isZero();
         }
     }
 
