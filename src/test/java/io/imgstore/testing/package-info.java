@@ -17,7 +17,18 @@
  *   <li>{@link io.imgstore.testing.Fuzz}: the seeded fuzzing harness of the readers of untrusted
  *       bytes ({@code -Dimgstore.fuzz.seed=...} replays a run);</li>
  *   <li>{@link io.imgstore.testing.ServiceIntegrationTest}: the meta-annotation of the service's
- *       {@code *IntegrationTests} (whole application on a random port, tag {@code integration}).</li>
+ *       {@code *IntegrationTests} (whole application on a random port, tag {@code integration});</li>
+ *   <li>{@link io.imgstore.testing.PackagedServer}: the packaged jar started as its own process
+ *       (failsafe ITs), and {@link io.imgstore.testing.NginxCluster}: several of them behind a real
+ *       nginx (Debian's package) rendered from {@code deploy/nginx};</li>
+ *   <li>storage: {@link io.imgstore.testing.InMemoryStoreFiles} (a store under a path that does
+ *       not exist on disk: proves every read goes through the seam),
+ *       {@link io.imgstore.testing.CountingStoreFiles} (bytes and calls per read),
+ *       {@link io.imgstore.testing.S3Proxies} (a real S3 server: S3Proxy in its own JVM, jar from
+ *       Maven Central in {@code target/s3proxy}), {@link io.imgstore.testing.S3Stub} (an in-memory
+ *       S3 subset that honours conditional puts, which S3Proxy 2.6.0 ignores), and
+ *       {@link io.imgstore.testing.GopSizes} (the bytes of each GOP of a chunk, for the ranged-read
+ *       accounting).</li>
  * </ul>
  * Helpers that only one area uses stay next to its tests (e.g. {@code service.read.TestStores},
  * {@code service.viewer.Browser}, {@code service.security.RawHttp}).
