@@ -623,43 +623,32 @@ public final class StoreTransfer {
     private List<Entry> remoteFiles(S3Location source) throws IOException {
         List<Entry> out = new ArrayList<>();
         String base = source.prefix() + "/";
-        String token = null;
-        boolean metadata = false;
-        do {
-            String t = token;
-            ListObjectsV2Response r;
-            try {
-                r = client.listObjectsV2(b -> b.bucket(source.bucket()).prefix(base).continuationToken(t));
-            } catch (SdkException e) {
-                throw S3StoreFiles.mapped(source.anchor(), "ListObjectsV2", e);
+        boolean[] metadata = {false};
+        forEachListed(source, base, o -> {
+            String key = o.key();
+            if (key == null || !key.startsWith(base)) {
+                throw new IOException("refusing key " + S3Location.printable(String.valueOf(key))
+                        + ": the server listed it for prefix " + S3Location.printable(base));
             }
-            for (S3Object o : r.contents()) {
-                String key = o.key();
-                if (key == null || !key.startsWith(base)) {
-                    throw new IOException("refusing key " + S3Location.printable(String.valueOf(key))
-                            + ": the server listed it for prefix " + S3Location.printable(base));
-                }
-                String relative = key.substring(base.length());
-                if (relative.endsWith("/") && (o.size() == null || o.size() == 0)) {
-                    continue; // a "folder" marker object of S3 consoles
-                }
-                checkRelativeKey(key, relative);
-                if (StoreLayout.isWriterState(relative)) {
-                    continue;
-                }
-                metadata |= relative.equals(StoreLayout.METADATA_FILE);
-                if (out.size() >= options.maxFiles()) {
-                    throw new IOException("more than " + options.maxFiles() + " objects under " + source);
-                }
-                long size = o.size() == null ? -1 : o.size();
-                if (size < 0) {
-                    throw new IOException(S3Location.printable(key) + ": the listing gives no size");
-                }
-                out.add(new Entry(relative, size, o.eTag()));
+            String relative = key.substring(base.length());
+            if (relative.endsWith("/") && (o.size() == null || o.size() == 0)) {
+                return; // a "folder" marker object of S3 consoles
             }
-            token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
-        } while (token != null && !token.isEmpty());
-        if (!metadata) {
+            checkRelativeKey(key, relative);
+            if (StoreLayout.isWriterState(relative)) {
+                return;
+            }
+            metadata[0] |= relative.equals(StoreLayout.METADATA_FILE);
+            if (out.size() >= options.maxFiles()) {
+                throw new IOException("more than " + options.maxFiles() + " objects under " + source);
+            }
+            long size = o.size() == null ? -1 : o.size();
+            if (size < 0) {
+                throw new IOException(S3Location.printable(key) + ": the listing gives no size");
+            }
+            out.add(new Entry(relative, size, o.eTag()));
+        });
+        if (!metadata[0]) {
             throw new StoreNotFoundException("no store at " + source + " (no " + StoreLayout.METADATA_FILE + ")");
         }
         out.sort(UPLOAD_ORDER);
@@ -768,26 +757,42 @@ public final class StoreTransfer {
     private Map<String, Long> listing(S3Location dest) throws IOException {
         Map<String, Long> out = new HashMap<>();
         String base = dest.prefix() + "/";
+        forEachListed(dest, base, o -> {
+            if (o.key() != null && o.key().startsWith(base) && o.size() != null) {
+                if (out.size() >= options.maxFiles()) {
+                    throw new IOException("more than " + options.maxFiles() + " objects under " + dest);
+                }
+                out.put(o.key().substring(base.length()), o.size());
+            }
+        });
+        return out;
+    }
+
+    /** What {@link #forEachListed} does with one listed object. */
+    private interface ListedObject {
+        void accept(S3Object o) throws IOException;
+    }
+
+    /**
+     * Every object ListObjectsV2 lists under {@code base} in {@code loc}'s bucket, page by page (a
+     * hand-written loop rather than the SDK's paginator so that a failed page is mapped here, as one
+     * IOException naming the location); {@code each} may stop the listing by throwing.
+     */
+    private void forEachListed(S3Location loc, String base, ListedObject each) throws IOException {
         String token = null;
         do {
             String t = token;
             ListObjectsV2Response r;
             try {
-                r = client.listObjectsV2(b -> b.bucket(dest.bucket()).prefix(base).continuationToken(t));
+                r = client.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(base).continuationToken(t));
             } catch (SdkException e) {
-                throw S3StoreFiles.mapped(dest.anchor(), "ListObjectsV2", e);
+                throw S3StoreFiles.mapped(loc.anchor(), "ListObjectsV2", e);
             }
             for (S3Object o : r.contents()) {
-                if (o.key() != null && o.key().startsWith(base) && o.size() != null) {
-                    if (out.size() >= options.maxFiles()) {
-                        throw new IOException("more than " + options.maxFiles() + " objects under " + dest);
-                    }
-                    out.put(o.key().substring(base.length()), o.size());
-                }
+                each.accept(o);
             }
             token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
         } while (token != null && !token.isEmpty());
-        return out;
     }
 
     private String remoteSha256(S3Location dest, String relative) throws IOException {
