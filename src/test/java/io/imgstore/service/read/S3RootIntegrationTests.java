@@ -1,6 +1,5 @@
 package io.imgstore.service.read;
 
-import static io.imgstore.service.read.HttpTestSupport.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.format.Image;
@@ -33,10 +32,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -178,20 +175,8 @@ class S3RootIntegrationTests {
         String id = StoreIds.idFor(fixture.name());
         JsonNode m = fixture.manifest();
 
-        JsonNode summary = http.json("/stores/" + id);
-        assertThat(summary.get("frame_count").asInt()).isEqualTo(fixture.frameCount());
-        assertThat(summary.get("frame_min").asLong()).isEqualTo(m.get("frame_min").asLong());
-        assertThat(summary.get("frame_max").asLong()).isEqualTo(m.get("frame_max").asLong());
-        assertThat(summary.get("image_shape").toString()).isEqualTo(m.get("image_shape").toString());
-        assertThat(summary.get("class").asText()).isEqualTo(m.get("class").asText());
-        assertThat(summary.get("chunks").toString()).isEqualTo(m.get("chunks").toString());
-        assertThat(summary.get("uuid").asText()).isEqualTo(m.get("uuid").asText());
-        assertThat(summary.get("user_metadata")).isEqualTo(m.get("user_metadata"));
+        FixtureOverHttp.checkSummaryAndExtraData(http, fixture);
         assertThat(http.json("/stores/" + id + "/metadata").toString()).contains(m.get("uuid").asText());
-
-        JsonNode extra = http.json("/stores/" + id + "/extra-data");
-        int expectedRows = m.has("extra_rows") ? m.get("extra_rows").asInt() : m.get("extra").size();
-        assertThat(extra).hasSize(expectedRows);
 
         List<long[]> frames = fixture.frameNumbers();
         JsonNode md = http.json("/stores/" + id + "/frame-metadata");
@@ -201,29 +186,7 @@ class S3RootIntegrationTests {
             assertThat(md.get("frame_time").get(i).asDouble()).isEqualTo(fixture.frameTime(i));
         }
 
-        Map<Long, Integer> firstIndex = new HashMap<>();
-        for (long[] f : frames) {
-            firstIndex.putIfAbsent(f[1], (int) f[0]);
-        }
-        List<String> requests = new ArrayList<>();
-        for (long[] f : frames) {
-            requests.add("n:" + f[1]);
-            requests.add("i:" + f[0]);
-        }
-        Collections.shuffle(requests, new Random(fixture.name().hashCode()));
-        for (String req : requests) {
-            boolean byNumber = req.startsWith("n:");
-            long value = Long.parseLong(req.substring(2));
-            int index = byNumber ? firstIndex.get(value) : (int) value;
-            long number = frames.get(index)[1];
-            String url = "/stores/" + id + "/frames/" + (byNumber ? value : "by-index/" + value);
-            HttpResponse<byte[]> r = http.get(url);
-            assertThat(r.statusCode()).as(url).isEqualTo(200);
-            assertThat(header(r, "X-Frame-Index")).as(url).isEqualTo(Integer.toString(index));
-            assertThat(header(r, "X-Frame-Number")).as(url).isEqualTo(Long.toString(number));
-            assertThat(Double.parseDouble(header(r, "X-Frame-Time"))).as(url).isEqualTo(fixture.frameTime(index));
-            assertThat(Barcode.decode(HttpTestSupport.decode(r.body()))).as(url).isEqualTo(Barcode.expected(number));
-        }
+        FixtureOverHttp.checkEveryFrameShuffled(http, fixture);
 
         // the other representations of one frame: npy (the pixels), jpeg, a thumbnail
         long n = frames.get(frames.size() / 2)[1];
