@@ -11,7 +11,6 @@ import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.StoreSpec;
-import io.imgstore.format.storage.s3.S3Clients;
 import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.format.storage.s3.StoreTransfer;
 import io.imgstore.testing.Barcode;
@@ -55,8 +54,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class PushPullTest {
 
-    private static final List<String> SDK_PROPERTIES = List.of("aws.endpointUrlS3", "aws.region", "aws.accessKeyId",
-            "aws.secretAccessKey", S3Clients.PATH_STYLE_PROPERTY);
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private static S3Proxies s3;
@@ -69,16 +66,12 @@ class PushPullTest {
     static void server() throws IOException {
         s3 = S3Proxies.shared();
         client = s3.client();
-        System.setProperty("aws.endpointUrlS3", s3.endpoint().toString());
-        System.setProperty("aws.region", S3Proxies.REGION);
-        System.setProperty("aws.accessKeyId", s3.accessKey());
-        System.setProperty("aws.secretAccessKey", s3.secretKey());
-        System.setProperty(S3Clients.PATH_STYLE_PROPERTY, "true");
+        s3.setSdkProperties(true);
     }
 
     @AfterAll
     static void clear() {
-        SDK_PROPERTIES.forEach(System::clearProperty);
+        S3Proxies.clearSdkProperties();
         if (client != null) {
             client.close();
         }

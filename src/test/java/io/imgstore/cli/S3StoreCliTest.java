@@ -7,7 +7,6 @@ import io.imgstore.format.Frame;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.StoreLocations;
 import io.imgstore.format.StoreNotFoundException;
-import io.imgstore.format.storage.s3.S3Clients;
 import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.format.storage.s3.S3StoreFiles;
 import io.imgstore.format.storage.s3.S3Uploads;
@@ -42,8 +41,6 @@ class S3StoreCliTest {
     static final String BUCKET = "cli-s3";
     static final List<String> STORES = List.of("00_avc1-mp4_contiguous", "03_h264-mkv_negative", "06_mjpeg-avi_wrap",
             "07_npy_negative", "motif_h5", "09_png_gaps");
-    static final String[] PROPERTIES = {"aws.endpointUrlS3", "aws.accessKeyId", "aws.secretAccessKey",
-        S3Clients.PATH_STYLE_PROPERTY};
     static S3Client client;
 
     @TempDir
@@ -62,17 +59,12 @@ class S3StoreCliTest {
                 }
             }
         }
-        System.setProperty("aws.endpointUrlS3", s3.endpoint().toString());
-        System.setProperty("aws.accessKeyId", s3.accessKey());
-        System.setProperty("aws.secretAccessKey", s3.secretKey());
-        System.setProperty(S3Clients.PATH_STYLE_PROPERTY, "true");
+        s3.setSdkProperties(false);
     }
 
     @AfterAll
     static void cleanUp() {
-        for (String p : PROPERTIES) {
-            System.clearProperty(p);
-        }
+        S3Proxies.clearSdkProperties();
         if (client != null) {
             client.close();
         }

@@ -172,6 +172,41 @@ public final class S3Proxies implements AutoCloseable {
         return S3Clients.forEndpoint(endpoint, REGION, accessKey, secretKey, true);
     }
 
+    /**
+     * The system properties the SDK's standard chain (and {@link S3Clients}) read that
+     * {@link #setSdkProperties} and {@link #setSdkCredentials} set: the twins of
+     * {@code AWS_ENDPOINT_URL_S3}, {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY} and {@code IMGSTORE_S3_PATH_STYLE_ACCESS}.
+     */
+    public static final List<String> SDK_PROPERTIES = List.of("aws.endpointUrlS3", "aws.region", "aws.accessKeyId",
+            "aws.secretAccessKey", S3Clients.PATH_STYLE_PROPERTY);
+
+    /**
+     * Points code that builds its client from the environment (the CLI) at this server through
+     * system properties: its endpoint, its credentials, path-style access and, with
+     * {@code region}, {@link #REGION} (without it the code's own fallback region applies). Undo with
+     * {@link #clearSdkProperties()}.
+     */
+    public void setSdkProperties(boolean region) {
+        System.setProperty("aws.endpointUrlS3", endpoint.toString());
+        if (region) {
+            System.setProperty("aws.region", REGION);
+        }
+        setSdkCredentials();
+        System.setProperty(S3Clients.PATH_STYLE_PROPERTY, "true");
+    }
+
+    /** This server's credentials only, for the SDK's standard chain. Undo with {@link #clearSdkProperties()}. */
+    public void setSdkCredentials() {
+        System.setProperty("aws.accessKeyId", accessKey);
+        System.setProperty("aws.secretAccessKey", secretKey);
+    }
+
+    /** Clears every one of {@link #SDK_PROPERTIES}. */
+    public static void clearSdkProperties() {
+        SDK_PROPERTIES.forEach(System::clearProperty);
+    }
+
     /** Creates a bucket and returns its name. */
     public String createBucket(String name) {
         try (S3Client c = client()) {

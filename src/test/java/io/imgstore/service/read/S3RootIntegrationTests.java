@@ -84,8 +84,7 @@ class S3RootIntegrationTests {
             uploadTree(up, camera, CAMERA + "/");
         }
         // credentials through the SDK's standard chain (system-property twins of AWS_ACCESS_KEY_ID/...)
-        System.setProperty("aws.accessKeyId", s3.accessKey());
-        System.setProperty("aws.secretAccessKey", s3.secretKey());
+        s3.setSdkCredentials();
         r.add("imgstore.root", () -> "s3://" + BUCKET + "/" + PREFIX);
         r.add("imgstore.s3.endpoint", () -> s3.endpoint().toString());
         r.add("imgstore.s3.region", () -> S3Proxies.REGION);
@@ -99,8 +98,7 @@ class S3RootIntegrationTests {
 
     @AfterAll
     static void cleanUp() throws IOException {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
+        S3Proxies.clearSdkProperties();
         TestStores.delete(tmp);
     }
 
