@@ -1,10 +1,8 @@
 package io.imgstore.bench;
 
 import io.imgstore.format.Frame;
-import io.imgstore.format.Image;
 import io.imgstore.format.ImgStore;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreLocations;
 import io.imgstore.format.StoreSpec;
@@ -13,6 +11,7 @@ import io.imgstore.format.storage.s3.S3Stats;
 import io.imgstore.format.storage.s3.S3StoreFiles;
 import io.imgstore.format.storage.s3.S3Uploads;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.CameraFrames;
 import io.imgstore.testing.GopSizes;
 import io.imgstore.testing.S3Proxies;
 import java.nio.file.Files;
@@ -293,20 +292,10 @@ public final class S3ReadBench {
     }
 
     private static void writeStore(Path dir, int h, int w, int frames, int chunk) {
-        Image texture = Image.blank(h, w, 1, PixelType.UINT8);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                texture.setSample(y, x, 0, (int) (128 + 60 * Math.sin(x / 7.0) * Math.cos(y / 11.0)));
-            }
-        }
-        Random r = new Random(7);
-        byte[] noise = new byte[1 << 20];
-        for (int i = 0; i < noise.length; i++) {
-            noise[i] = (byte) Math.max(-127, Math.min(127, Math.round(r.nextGaussian() * 3)));
-        }
+        CameraFrames camera = new CameraFrames(h, w, 1 << 20);
         try (ImgStoreWriter wr = ImgStoreWriter.create(dir, StoreSpec.of(StoreFormat.AVC1_MP4, h, w).withChunksize(chunk))) {
             for (int i = 0; i < frames; i++) {
-                wr.addImage(Barcode.texturedFrame(i, h, w, false, texture, noise, i), i, 1.7e9 + i / 25.0);
+                wr.addImage(camera.frame(i), i, 1.7e9 + i / 25.0);
             }
         }
     }

@@ -9,6 +9,7 @@ import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.CameraFrames;
 import io.imgstore.testing.CountingStoreFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +45,12 @@ class ChannelAvioTest {
     @BeforeAll
     static void writeChunk() {
         chunk = tmp.resolve("000000.mp4");
-        Image texture = Image.blank(H, W, 1, PixelType.UINT8);
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                texture.setSample(y, x, 0, (int) (128 + 60 * Math.sin(x / 7.0) * Math.cos(y / 11.0)));
-            }
-        }
-        Random r = new Random(7);
-        byte[] noise = new byte[1 << 18];
-        for (int i = 0; i < noise.length; i++) {
-            noise[i] = (byte) Math.max(-127, Math.min(127, Math.round(r.nextGaussian() * 3)));
-        }
+        CameraFrames camera = new CameraFrames(H, W, 1 << 18);
         VideoEncoderSettings settings = new VideoEncoderSettings(GOP, 8000, "medium", false);
         try (VideoChunkWriter w = VideoChunkWriter.create(chunk, StoreFormat.AVC1_MP4, H, W, false, PixelType.UINT8,
                 settings, 1)) {
             for (int i = 0; i < FRAMES; i++) {
-                w.write(Barcode.texturedFrame(i, H, W, false, texture, noise, i));
+                w.write(camera.frame(i));
             }
         }
     }

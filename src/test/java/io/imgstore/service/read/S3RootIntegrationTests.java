@@ -2,9 +2,7 @@ package io.imgstore.service.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreWriter;
-import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.format.codec.VideoEncoderSettings;
@@ -17,6 +15,7 @@ import io.imgstore.format.storage.s3.S3Uploads;
 import io.imgstore.service.catalog.RootStorage;
 import io.imgstore.service.catalog.StoreIds;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.CameraFrames;
 import io.imgstore.testing.Fixtures;
 import io.imgstore.testing.GopSizes;
 import io.imgstore.testing.S3Proxies;
@@ -113,22 +112,12 @@ class S3RootIntegrationTests {
 
     /** 200 camera-like frames (texture + noise, barcode strip), one chunk, a keyframe every 10 frames. */
     static Path writeCameraStore(Path dir) {
-        Image texture = Image.blank(H, W, 1, PixelType.UINT8);
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                texture.setSample(y, x, 0, (int) (128 + 60 * Math.sin(x / 7.0) * Math.cos(y / 11.0)));
-            }
-        }
-        Random r = new Random(7);
-        byte[] noise = new byte[1 << 18];
-        for (int i = 0; i < noise.length; i++) {
-            noise[i] = (byte) Math.max(-127, Math.min(127, Math.round(r.nextGaussian() * 3)));
-        }
+        CameraFrames camera = new CameraFrames(H, W, 1 << 18);
         StoreSpec spec = StoreSpec.of(StoreFormat.AVC1_MP4, H, W).withChunksize(FRAMES)
                 .withEncoder(new VideoEncoderSettings(GOP, 8000, "fast", false));
         try (ImgStoreWriter w = ImgStoreWriter.create(dir, spec)) {
             for (int i = 0; i < FRAMES; i++) {
-                w.addImage(Barcode.texturedFrame(i, H, W, false, texture, noise, i), 1000 + i, 1.7e9 + i / 25.0);
+                w.addImage(camera.frame(i), 1000 + i, 1.7e9 + i / 25.0);
             }
         }
         return dir;
