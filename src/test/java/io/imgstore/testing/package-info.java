@@ -12,6 +12,9 @@
  *   <li>{@link io.imgstore.testing.Barcode}: the frame-number barcode of every fixture and test
  *       frame, over main's {@code io.imgstore.format.FrameBarcode}, plus the stricter decoder of
  *       the codec tests, benchmark frames and the container tests' decoder of served PNGs;</li>
+ *   <li>{@link io.imgstore.testing.CameraFrames}: camera-like video frames (panned texture,
+ *       seeded sensor noise, barcode strip) for tests and benchmarks that need GOPs of a camera's
+ *       size;</li>
  *   <li>{@link io.imgstore.testing.HostileFiles}: stores with hostile files (oversized npy
  *       headers, zip bombs), as an attacker with write access to the root would leave them;</li>
  *   <li>{@link io.imgstore.testing.Fuzz}: the seeded fuzzing harness of the readers of untrusted
@@ -25,7 +28,8 @@
  *       not exist on disk: proves every read goes through the seam),
  *       {@link io.imgstore.testing.CountingStoreFiles} (bytes and calls per read),
  *       {@link io.imgstore.testing.S3Proxies} (a real S3 server: S3Proxy in its own JVM, jar from
- *       Maven Central in {@code target/s3proxy}), {@link io.imgstore.testing.S3Stub} (an in-memory
+ *       Maven Central in {@code target/s3proxy}; it also points the SDK's standard chain at
+ *       itself through system properties), {@link io.imgstore.testing.S3Stub} (an in-memory
  *       S3 subset that honours conditional puts, which S3Proxy 2.6.0 ignores), and
  *       {@link io.imgstore.testing.GopSizes} (the bytes of each GOP of a chunk, for the ranged-read
  *       accounting).</li>
