@@ -237,19 +237,12 @@ public final class StoreTransfer {
                     throw new IOException(file + " changed size while it was pushed");
                 }
                 Long remoteSize = remote.get(e.relative());
-                if (remoteSize != null && remoteSize == e.size() && d.sha256().equals(remoteSha256(dest, e.relative()))) {
-                    listener.bytes(e.size());
-                    listener.file(e.relative(), e.size(), Action.UNCHANGED);
-                    return;
-                }
-                counts.copied(e.size());
-                if (options.dryRun()) {
-                    listener.file(e.relative(), e.size(), Action.WOULD_COPY);
-                    return;
-                }
-                upload(dest, e.relative(), file, d, listener);
-                verifyUpload(dest, e.relative(), d);
-                listener.file(e.relative(), e.size(), Action.COPIED);
+                boolean same = remoteSize != null && remoteSize == e.size()
+                        && d.sha256().equals(remoteSha256(dest, e.relative()));
+                copyUnlessSame(e, same, counts, listener, () -> {
+                    upload(dest, e.relative(), file, d, listener);
+                    verifyUpload(dest, e.relative(), d);
+                });
             });
             Set<String> local = new HashSet<>();
             files.forEach(e -> local.add(e.relative()));
@@ -479,19 +472,34 @@ public final class StoreTransfer {
             if (root != null) {
                 createParents(root, e.relative(), source.key(e.relative()), dir);
             }
-            if (sameLocalFile(source, e, target)) {
-                listener.bytes(e.size());
-                listener.file(e.relative(), e.size(), Action.UNCHANGED);
-                return;
-            }
-            counts.copied(e.size());
-            if (options.dryRun()) {
-                listener.file(e.relative(), e.size(), Action.WOULD_COPY);
-                return;
-            }
-            download(source, e, target, listener);
-            listener.file(e.relative(), e.size(), Action.COPIED);
+            copyUnlessSame(e, sameLocalFile(source, e, target), counts, listener,
+                    () -> download(source, e, target, listener));
         });
+    }
+
+    private interface Copy {
+        void run() throws IOException;
+    }
+
+    /**
+     * One file of a push or pull, the same way in both directions: already the same at the target
+     * (counted as transferred bytes, {@link Action#UNCHANGED}), else counted as copied and, unless
+     * this is a dry run ({@link Action#WOULD_COPY}), copied ({@link Action#COPIED}).
+     */
+    private void copyUnlessSame(Entry e, boolean same, Counts counts, Listener listener, Copy copy)
+            throws IOException {
+        if (same) {
+            listener.bytes(e.size());
+            listener.file(e.relative(), e.size(), Action.UNCHANGED);
+            return;
+        }
+        counts.copied(e.size());
+        if (options.dryRun()) {
+            listener.file(e.relative(), e.size(), Action.WOULD_COPY);
+            return;
+        }
+        copy.run();
+        listener.file(e.relative(), e.size(), Action.COPIED);
     }
 
     /** Files copied and their bytes, counted from several threads. */
