@@ -5,6 +5,7 @@ import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreExistsException;
 import io.imgstore.format.StoreLayout;
+import io.imgstore.format.StoreLease;
 import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.StoreSpec;
@@ -145,10 +146,12 @@ public class IngestSessions {
             writerLimit.check(spec, openSessions());
             ImgStoreWriter w;
             Runnable closer;
+            StoreLease lease = spool.enabled() ? spool.lease(relativePath(dir)) : null; // 409 when held elsewhere
             try {
                 if (spool.enabled()) {
                     SpooledStoreWriter sw = SpooledStoreWriter.create(dir, spec, spool.destination(relativePath(dir)),
                             spool.transfer(), spool.maxQueuedChunks());
+                    sw.holdLease(lease);
                     w = sw.writer();
                     closer = sw::close;
                 } else {
@@ -156,9 +159,17 @@ public class IngestSessions {
                     closer = w::close;
                 }
             } catch (ImgStoreException e) {
+                if (lease != null) {
+                    lease.close();
+                }
                 throw RootNotWritableException.orSame(e, catalog.root(), dir);
+            } catch (RuntimeException e) {
+                if (lease != null) {
+                    lease.close();
+                }
+                throw e;
             }
-            WriterSession s = newSession(id, dir, w, closer);
+            WriterSession s = newSession(id, dir, w, closer, lease);
             open.put(id, s);
             refreshCatalogs();
             LOG.info("created store {} ({} {})", id, spec.format(), java.util.Arrays.toString(spec.imgshape()));
@@ -176,6 +187,7 @@ public class IngestSessions {
         if (!writableRoot()) {
             throw new RootReadOnlyException();
         }
+        spool.checkLeases(); // 503 when writer leases cannot be taken on the object-storage root
     }
 
     private ExistingStoreException existing(Path dir, String message) {
@@ -257,26 +269,32 @@ public class IngestSessions {
         return StoreSpecs.of(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
     }
 
-    private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer) {
+    private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer, StoreLease lease) {
         w.setMaxExtraDataBytesPerChunk(props.maxExtraDataBytesPerChunk());
         return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w, closer,
-                !spool.enabled(), props.queueFrames(), budget, s -> registry.invalidate(s.id()));
+                !spool.enabled(), props.queueFrames(), budget, s -> registry.invalidate(s.id()), lease);
     }
 
     /** Reopens the store in {@code dir} for writing (recovered first): spooled on an object-storage root. */
     private WriterSession reopenSession(String id, Path dir) {
         if (spool.enabled()) {
+            StoreLease lease = spool.lease(relativePath(dir)); // 409 when another replica holds the store
             SpooledStoreWriter sw;
             try {
                 sw = SpooledStoreWriter.resume(dir, spool.destination(relativePath(dir)), spool.transfer(),
                         spool.maxQueuedChunks());
             } catch (IOException e) {
+                lease.close();
                 throw new ImgStoreException("cannot reopen the spooled store " + id + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
             }
-            return newSession(id, dir, sw.writer(), sw::close);
+            sw.holdLease(lease);
+            return newSession(id, dir, sw.writer(), sw::close, lease);
         }
         ImgStoreWriter w = ImgStoreWriter.recover(dir);
-        return newSession(id, dir, w, w::close);
+        return newSession(id, dir, w, w::close, null);
     }
 
     /** True when the object-storage root has a (closed) store with this id that is not in the spool. */
@@ -323,8 +341,19 @@ public class IngestSessions {
      */
     void finishSpools() {
         for (StoreEntry e : catalog.list()) {
+            StoreLease lease;
             try {
-                StoreTransfer.Result r = SpooledStoreWriter.finish(e.dir(), spool.destination(e.path()), spool.transfer());
+                lease = spool.lease(e.path());
+            } catch (StoreLockedException ex) {
+                LOG.info("spooled store {} is not finished now (kept in {}): {}", e.id(), spool.dir(), ex.getMessage());
+                continue;
+            } catch (ObjectLeasesUnavailableException ex) {
+                LOG.warn("spooled stores are not finished (kept in {}): {}", spool.dir(), ex.getMessage());
+                return;
+            }
+            try {
+                StoreTransfer.Result r = SpooledStoreWriter.finish(e.dir(), spool.destination(e.path()), spool.transfer(),
+                        lease);
                 LOG.info("finished spooled store {}: {} files, {} uploaded now, to {}", e.id(), r.files(), r.copied(),
                         r.store());
             } catch (IOException | RuntimeException ex) {
