@@ -337,7 +337,9 @@ public class IngestSessions {
     /**
      * At start on an object-storage root ({@link IngestRecovery}): every store left in the spool folder
      * (a killed server's, with {@code .lock} and a journal, or one whose upload failed at close) is
-     * recovered, closed, uploaded (only what is missing) and removed from the spool.
+     * recovered, closed, uploaded (only what is missing) and removed from the spool, under the store's
+     * lease in the bucket (released after the upload). A spool whose lease another live owner holds is
+     * left for a later start.
      */
     void finishSpools() {
         for (StoreEntry e : catalog.list()) {
