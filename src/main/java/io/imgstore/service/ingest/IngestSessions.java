@@ -153,7 +153,7 @@ public class IngestSessions {
                             spool.transfer(), spool.maxQueuedChunks());
                     sw.holdLease(lease);
                     w = sw.writer();
-                    closer = sw::close;
+                    closer = spooledCloser(sw, lease);
                 } else {
                     w = ImgStoreWriter.create(dir, spec);
                     closer = w::close;
@@ -291,10 +291,43 @@ public class IngestSessions {
                 throw e;
             }
             sw.holdLease(lease);
-            return newSession(id, dir, sw.writer(), sw::close, lease);
+            return newSession(id, dir, sw.writer(), spooledCloser(sw, lease), lease);
         }
         ImgStoreWriter w = ImgStoreWriter.recover(dir);
         return newSession(id, dir, w, w::close, null);
+    }
+
+    /**
+     * Closes a spooled store (uploads it, then releases its lease). When its lease was lost the spool
+     * folder is not uploaded (another writer may own the store in the bucket): it is moved aside to
+     * {@code <spool-dir>/.lost/<path>.<millis>} (hidden: not listed, not recovered, not uploaded at the next
+     * start) for an operator to inspect, and the store's path no longer shadows the bucket's.
+     */
+    private Runnable spooledCloser(SpooledStoreWriter sw, StoreLease lease) {
+        return () -> {
+            try {
+                sw.close();
+            } catch (ImgStoreException e) {
+                if (lease.isLost()) {
+                    quarantine(sw.spoolStore());
+                }
+                throw e;
+            }
+        };
+    }
+
+    private void quarantine(Path dir) {
+        Path to = spool.dir().resolve(".lost").resolve(relativePath(dir) + "." + System.currentTimeMillis());
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(dir, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("spooled store {} lost its writer lease: its spool folder is kept in {}, not uploaded",
+                    relativePath(dir), to);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("spooled store {} lost its writer lease; moving its spool folder aside failed ({}): it stays in"
+                    + " {} and must not be uploaded", relativePath(dir), e.getMessage(), dir);
+        }
+        catalog.refresh();
     }
 
     /** True when the object-storage root has a (closed) store with this id that is not in the spool. */

@@ -13,6 +13,7 @@ import io.imgstore.format.StoreSpec;
 import io.imgstore.format.storage.s3.S3LeaseFiles.ConditionalWrites;
 import io.imgstore.format.storage.s3.S3Location;
 import io.imgstore.service.catalog.StoreCatalog;
+import io.imgstore.service.catalog.StoreNotInRootException;
 import io.imgstore.service.catalog.StoreProperties;
 import io.imgstore.service.catalog.StoreRegistry;
 import io.imgstore.testing.Barcode;
@@ -158,14 +159,23 @@ class SpoolLeaseTest {
             assertThat(st.drain()).as("no frame written under a lost lease").isZero();
             assertThat(st.failure()).isInstanceOf(LeaseLostException.class);
         }
-        // the session is dropped: its spool closed locally and kept, NOT uploaded (the store is another's now)
-        assertThatThrownBy(() -> s.session("rig4")).isInstanceOf(StoreClosedException.class);
+        // the session is dropped: its spool closed locally and moved aside, NOT uploaded (the store is another's)
+        assertThatThrownBy(() -> s.session("rig4")).isInstanceOf(StoreNotInRootException.class);
         assertThat(stub.get(BUCKET, "lab/rig4/metadata.yaml")).as("nothing uploaded under a lost lease").isNull();
-        assertThat(tmp.resolve("a-spool/rig4/metadata.yaml")).exists();
+        assertThat(tmp.resolve("a-spool/rig4")).doesNotExist();
+        try (var lost = Files.list(tmp.resolve("a-spool/.lost"))) {
+            List<Path> kept = lost.toList();
+            assertThat(kept).singleElement().satisfies(p -> {
+                assertThat(p.getFileName().toString()).startsWith("rig4.");
+                assertThat(p.resolve("metadata.yaml")).exists();
+            });
+        }
+        s.finishSpools();
+        assertThat(stub.get(BUCKET, "lab/rig4/metadata.yaml")).as("not uploaded by a later recovery").isNull();
         assertThat(lease("rig4", 1).owner()).isEqualTo(OTHER);
-        // continuing it (exist_ok) needs the lease: 409 while the other replica holds it
-        assertThatThrownBy(() -> s.existing(new CreateStoreRequest("rig4", "npy", List.of(48, 64), "uint8", 5,
-                Map.of(), null, true))).isInstanceOf(StoreLockedException.class).hasMessageContaining(OTHER);
+        // creating it again needs the lease: 409 while the other replica holds it
+        assertThatThrownBy(() -> s.create(request("rig4"))).isInstanceOf(StoreLockedException.class)
+                .hasMessageContaining(OTHER);
     }
 
     @Test
