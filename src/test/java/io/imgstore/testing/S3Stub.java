@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@code If-None-Match: *} → 412 when the key exists; {@code If-Match} → 412 when the ETag differs, 404
  * when the key is absent), atomically per request. It exists because S3Proxy 2.6.0, the tests' real
  * server, ignores conditional PUTs (gaul/s3proxy#627). No authentication is checked; bodies sent
- * {@code aws-chunked} (the SDK's streaming signatures over plain HTTP) are decoded. The switches
+ * {@code aws-chunked} (the SDK's streaming signatures over plain HTTP) are decoded; user metadata
+ * ({@code x-amz-meta-*}) is kept and returned (no multipart uploads: small objects only). The switches
  * {@link #ignoreIfNoneMatch} and {@link #ignoreIfMatch} make it behave like servers that ignore them.
  */
 public final class S3Stub implements AutoCloseable {
@@ -50,6 +51,8 @@ public final class S3Stub implements AutoCloseable {
     });
     /** bucket/key → object; every access holds the monitor of this map. */
     private final NavigableMap<String, StoredObject> objects = new TreeMap<>();
+    /** User metadata ({@code x-amz-meta-*}) of each object, returned by GET and HEAD; guarded by objects. */
+    private final Map<String, Map<String, String>> userMetadata = new java.util.HashMap<>();
     private final AtomicInteger conditionalPuts = new AtomicInteger();
     private volatile boolean ignoreIfNoneMatch;
     private volatile boolean ignoreIfMatch;
@@ -157,6 +160,11 @@ public final class S3Stub implements AutoCloseable {
                     return;
                 }
                 ex.getResponseHeaders().add("ETag", o.etag());
+                Map<String, String> meta;
+                synchronized (objects) {
+                    meta = userMetadata.getOrDefault(id, Map.of());
+                }
+                meta.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
                 ex.getResponseHeaders().add("Last-Modified", HTTP_DATE.format(o.lastModified()));
                 ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
                 if (method.equals("HEAD")) {
@@ -170,6 +178,7 @@ public final class S3Stub implements AutoCloseable {
             case "DELETE" -> {
                 synchronized (objects) {
                     objects.remove(id);
+                    userMetadata.remove(id);
                 }
                 ex.sendResponseHeaders(204, -1);
             }
@@ -202,6 +211,13 @@ public final class S3Stub implements AutoCloseable {
             }
             stored = new StoredObject(body, etag(body), Instant.now());
             objects.put(id, stored);
+            Map<String, String> meta = new java.util.TreeMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> {
+                if (k.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-meta-") && !v.isEmpty()) {
+                    meta.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                }
+            });
+            userMetadata.put(id, meta);
         }
         ex.getResponseHeaders().add("ETag", stored.etag());
         ex.sendResponseHeaders(200, -1);

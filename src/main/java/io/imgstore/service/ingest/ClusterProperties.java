@@ -23,9 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *                                never; the compose profile {@code cluster} sets 60 s)
  * @param allowUnsafeObjectLeases accept writer leases on object storage that ignores conditional writes
  *                                ({@code If-None-Match: *} on PUT, e.g. S3Proxy 2.6.0), in the weaker mode of
- *                                {@code S3LeaseFiles.Root#open}; false (the default) refuses such storage at start
- *                                with {@code UnsafeObjectLeasesException}. Read where leases on an {@code s3://}
- *                                root are opened (docs/deployment.md, "Cluster")
+ *                                {@code S3LeaseFiles.Root#open}; false (the default) refuses ingest into such an
+ *                                {@code s3://} root ({@link ObjectLeasesUnavailableException}, 503; probed once at
+ *                                start by {@link SpoolTarget}; docs/deployment.md, "Replicas over one bucket")
  */
 @Validated
 @ConfigurationProperties("imgstore.cluster")

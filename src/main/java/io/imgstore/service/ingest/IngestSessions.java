@@ -5,6 +5,7 @@ import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreExistsException;
 import io.imgstore.format.StoreLayout;
+import io.imgstore.format.StoreLease;
 import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreMetadata;
 import io.imgstore.format.StoreSpec;
@@ -145,20 +146,30 @@ public class IngestSessions {
             writerLimit.check(spec, openSessions());
             ImgStoreWriter w;
             Runnable closer;
+            StoreLease lease = spool.enabled() ? spool.lease(relativePath(dir)) : null; // 409 when held elsewhere
             try {
                 if (spool.enabled()) {
                     SpooledStoreWriter sw = SpooledStoreWriter.create(dir, spec, spool.destination(relativePath(dir)),
                             spool.transfer(), spool.maxQueuedChunks());
+                    sw.holdLease(lease);
                     w = sw.writer();
-                    closer = sw::close;
+                    closer = spooledCloser(sw, lease);
                 } else {
                     w = ImgStoreWriter.create(dir, spec);
                     closer = w::close;
                 }
             } catch (ImgStoreException e) {
+                if (lease != null) {
+                    lease.close();
+                }
                 throw RootNotWritableException.orSame(e, catalog.root(), dir);
+            } catch (RuntimeException e) {
+                if (lease != null) {
+                    lease.close();
+                }
+                throw e;
             }
-            WriterSession s = newSession(id, dir, w, closer);
+            WriterSession s = newSession(id, dir, w, closer, lease);
             open.put(id, s);
             refreshCatalogs();
             LOG.info("created store {} ({} {})", id, spec.format(), java.util.Arrays.toString(spec.imgshape()));
@@ -176,6 +187,7 @@ public class IngestSessions {
         if (!writableRoot()) {
             throw new RootReadOnlyException();
         }
+        spool.checkLeases(); // 503 when writer leases cannot be taken on the object-storage root
     }
 
     private ExistingStoreException existing(Path dir, String message) {
@@ -257,26 +269,65 @@ public class IngestSessions {
         return StoreSpecs.of(req, IngestProperties.DEFAULT_MAX_FRAME_BYTES);
     }
 
-    private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer) {
+    private WriterSession newSession(String id, Path dir, ImgStoreWriter w, Runnable closer, StoreLease lease) {
         w.setMaxExtraDataBytesPerChunk(props.maxExtraDataBytesPerChunk());
         return new WriterSession(id, catalog.root().relativize(dir).toString().replace('\\', '/'), w, closer,
-                !spool.enabled(), props.queueFrames(), budget, s -> registry.invalidate(s.id()));
+                !spool.enabled(), props.queueFrames(), budget, s -> registry.invalidate(s.id()), lease);
     }
 
     /** Reopens the store in {@code dir} for writing (recovered first): spooled on an object-storage root. */
     private WriterSession reopenSession(String id, Path dir) {
         if (spool.enabled()) {
+            StoreLease lease = spool.lease(relativePath(dir)); // 409 when another replica holds the store
             SpooledStoreWriter sw;
             try {
                 sw = SpooledStoreWriter.resume(dir, spool.destination(relativePath(dir)), spool.transfer(),
                         spool.maxQueuedChunks());
             } catch (IOException e) {
+                lease.close();
                 throw new ImgStoreException("cannot reopen the spooled store " + id + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
             }
-            return newSession(id, dir, sw.writer(), sw::close);
+            sw.holdLease(lease);
+            return newSession(id, dir, sw.writer(), spooledCloser(sw, lease), lease);
         }
         ImgStoreWriter w = ImgStoreWriter.recover(dir);
-        return newSession(id, dir, w, w::close);
+        return newSession(id, dir, w, w::close, null);
+    }
+
+    /**
+     * Closes a spooled store (uploads it, then releases its lease). When its lease was lost the spool
+     * folder is not uploaded (another writer may own the store in the bucket): it is moved aside to
+     * {@code <spool-dir>/.lost/<path>.<millis>} (hidden: not listed, not recovered, not uploaded at the next
+     * start) for an operator to inspect, and the store's path no longer shadows the bucket's.
+     */
+    private Runnable spooledCloser(SpooledStoreWriter sw, StoreLease lease) {
+        return () -> {
+            try {
+                sw.close();
+            } catch (ImgStoreException e) {
+                if (lease.isLost()) {
+                    quarantine(sw.spoolStore());
+                }
+                throw e;
+            }
+        };
+    }
+
+    private void quarantine(Path dir) {
+        Path to = spool.dir().resolve(".lost").resolve(relativePath(dir) + "." + System.currentTimeMillis());
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(dir, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("spooled store {} lost its writer lease: its spool folder is kept in {}, not uploaded",
+                    relativePath(dir), to);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("spooled store {} lost its writer lease; moving its spool folder aside failed ({}): it stays in"
+                    + " {} and must not be uploaded", relativePath(dir), e.getMessage(), dir);
+        }
+        catalog.refresh();
     }
 
     /** True when the object-storage root has a (closed) store with this id that is not in the spool. */
@@ -319,12 +370,25 @@ public class IngestSessions {
     /**
      * At start on an object-storage root ({@link IngestRecovery}): every store left in the spool folder
      * (a killed server's, with {@code .lock} and a journal, or one whose upload failed at close) is
-     * recovered, closed, uploaded (only what is missing) and removed from the spool.
+     * recovered, closed, uploaded (only what is missing) and removed from the spool, under the store's
+     * lease in the bucket (released after the upload). A spool whose lease another live owner holds is
+     * left for a later start.
      */
     void finishSpools() {
         for (StoreEntry e : catalog.list()) {
+            StoreLease lease;
             try {
-                StoreTransfer.Result r = SpooledStoreWriter.finish(e.dir(), spool.destination(e.path()), spool.transfer());
+                lease = spool.lease(e.path());
+            } catch (StoreLockedException ex) {
+                LOG.info("spooled store {} is not finished now (kept in {}): {}", e.id(), spool.dir(), ex.getMessage());
+                continue;
+            } catch (ObjectLeasesUnavailableException ex) {
+                LOG.warn("spooled stores are not finished (kept in {}): {}", spool.dir(), ex.getMessage());
+                return;
+            }
+            try {
+                StoreTransfer.Result r = SpooledStoreWriter.finish(e.dir(), spool.destination(e.path()), spool.transfer(),
+                        lease);
                 LOG.info("finished spooled store {}: {} files, {} uploaded now, to {}", e.id(), r.files(), r.copied(),
                         r.store());
             } catch (IOException | RuntimeException ex) {

@@ -2,6 +2,7 @@ package io.imgstore.service.ingest;
 
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
+import io.imgstore.format.StoreLease;
 import io.imgstore.format.StoreLockedException;
 import io.imgstore.format.StoreSpec;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class WriterSession {
     private final ImgStoreWriter writer;
     /** Closes the store on the writer thread: the writer, or a spooled writer that also uploads. */
     private final Runnable closer;
+    private final StoreLease objectLease;
     /**
      * Whether {@link #detachIfIdle} may hand the store over: not for a store spooled on this replica's disk
      * for object storage (another replica could not continue it; closing uploads it instead).
@@ -105,6 +107,16 @@ public final class WriterSession {
      */
     WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, boolean handOverWhenIdle,
                   int queueFrames, BufferBudget budget, ChunkListener chunkListener) {
+        this(id, path, writer, closer, handOverWhenIdle, queueFrames, budget, chunkListener, null);
+    }
+
+    /**
+     * @param objectLease the store's writer lease in object storage (a spooled store), checked before every
+     *                    write like the writer's own lease; null for none
+     */
+    WriterSession(String id, String path, ImgStoreWriter writer, Runnable closer, boolean handOverWhenIdle,
+                  int queueFrames, BufferBudget budget, ChunkListener chunkListener, StoreLease objectLease) {
+        this.objectLease = objectLease;
         this.closer = closer;
         this.handOverWhenIdle = handOverWhenIdle;
         this.id = id;
@@ -291,6 +303,9 @@ public final class WriterSession {
         /** Records extra data for the last frame, after the queued frames. */
         public void addExtraData(Map<String, Object> data) {
             call(() -> {
+                if (objectLease != null) {
+                    objectLease.check();
+                }
                 writer.addExtraData(data);
                 return null;
             }, true);
@@ -323,6 +338,9 @@ public final class WriterSession {
 
     private void write(FrameRecord r) {
         lastActivity = System.nanoTime();
+        if (objectLease != null) {
+            objectLease.check(); // LeaseLostException (409): this session is dead, the next request sees it
+        }
         writer.addImage(r.image(), r.frameNumber(), r.frameTime());
         long n = writer.frameCount();
         frameCount = n;
@@ -423,9 +441,14 @@ public final class WriterSession {
         }
     }
 
+    /** The store's writer lease in object storage (a spooled store), or null. */
+    StoreLease objectLease() {
+        return objectLease;
+    }
+
     /** True when the writer's lease was lost (another process took the store over): this session is dead. */
     boolean leaseLost() {
-        return writer.leaseLost();
+        return writer.leaseLost() || (objectLease != null && objectLease.isLost());
     }
 
     /** Closes whatever streams do (server shutdown): their next frames fail. */

@@ -3,6 +3,7 @@ package io.imgstore.format.storage.s3;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreLayout;
+import io.imgstore.format.StoreLease;
 import io.imgstore.format.StoreSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,6 +52,11 @@ import java.util.stream.Stream;
  *       already in the bucket are left as they are.</li>
  * </ul>
  *
+ * <p><b>Lease.</b> With {@link #holdLease} the store's writer lease in the bucket ({@link S3LeaseFiles})
+ * guards the uploads: nothing is uploaded once it is lost (another writer may own the store in the bucket
+ * now; the spool folder is kept, closed, and not uploaded), and {@link #close()} releases it only after the
+ * final push succeeded (a failed close abandons it: it expires by itself).
+ *
  * <p>The spool folder needs room for the whole recording until close (finished chunks are kept
  * there: readers of a store being written and {@link ImgStoreWriter#recover} need them). Do not call
  * {@link ImgStoreWriter#empty()} on {@link #writer()}: chunks already uploaded would stay in the bucket.
@@ -78,6 +84,7 @@ public final class SpooledStoreWriter implements AutoCloseable {
     private final Object idle = new Object();
     private volatile Exception lastFailure;
     private volatile boolean abandoned;
+    private volatile StoreLease lease;
     private int pending; // batches queued or in flight, guarded by idle
     private boolean metadataQueued;
     private boolean closed;
@@ -156,6 +163,30 @@ public final class SpooledStoreWriter implements AutoCloseable {
     }
 
     /**
+     * {@link #finish(Path, S3Location, StoreTransfer)} under the store's writer lease, released after the
+     * upload (abandoned when it fails or the lease was lost).
+     */
+    public static StoreTransfer.Result finish(Path spoolStore, S3Location destination, StoreTransfer transfer,
+                                              StoreLease lease) throws IOException {
+        Objects.requireNonNull(lease, "lease");
+        try {
+            lease.check();
+            if (!Files.isRegularFile(StoreLayout.metadataFile(spoolStore), LinkOption.NOFOLLOW_LINKS)) {
+                StoreTransfer.Result r = finish(spoolStore, destination, transfer);
+                lease.close();
+                return r;
+            }
+            SpooledStoreWriter s = reopen(spoolStore, destination, transfer, 1, false);
+            s.holdLease(lease);
+            s.close();
+            return s.result();
+        } catch (IOException | RuntimeException e) {
+            lease.abandon();
+            throw e;
+        }
+    }
+
+    /**
      * Completes a spool folder left behind (killed process, or a close whose upload failed): recovers
      * the store, closes it, pushes what is missing and deletes the folder. A folder that never became a
      * store (no {@code metadata.yaml}: the process died while creating it, before any frame was
@@ -183,6 +214,14 @@ public final class SpooledStoreWriter implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ writing thread
+
+    /**
+     * The store's writer lease in the bucket, held by the caller: from now on nothing is uploaded once it is
+     * lost, and {@link #close()} releases it after the final push (see the class comment).
+     */
+    public void holdLease(StoreLease lease) {
+        this.lease = Objects.requireNonNull(lease, "lease");
+    }
 
     /** The writer of the spooled store: add frames and extra data through it; close through this class. */
     public ImgStoreWriter writer() {
@@ -305,10 +344,21 @@ public final class SpooledStoreWriter implements AutoCloseable {
         if (closed) {
             return;
         }
+        StoreLease l = lease;
         try {
             writer.close();
-        } finally {
+        } catch (RuntimeException e) {
             stopUploader();
+            if (l != null) {
+                l.abandon();
+            }
+            throw e;
+        }
+        stopUploader();
+        if (l != null && l.isLost()) {
+            l.abandon();
+            throw new ImgStoreException("the writer lease of " + destination + " was lost: another writer may own "
+                    + "the store in the bucket now, so the spool folder " + dir + " is closed and kept, not uploaded");
         }
         try {
             S3Location parent = parentOf(destination);
@@ -317,8 +367,14 @@ public final class SpooledStoreWriter implements AutoCloseable {
             deleteTree(dir);
             closed = true;
         } catch (IOException | RuntimeException e) {
+            if (l != null) {
+                l.abandon(); // expires by itself; the next recovery takes it again
+            }
             throw new ImgStoreException("upload of " + dir.getFileName() + " to " + destination + " failed ("
                     + e.getMessage() + "); the spool folder " + dir + " is kept and uploaded by the next recovery", e);
+        }
+        if (l != null) {
+            l.close(); // after the upload: the next writer finds the whole store in the bucket
         }
     }
 
@@ -388,6 +444,11 @@ public final class SpooledStoreWriter implements AutoCloseable {
                 for (String relative : batch) {
                     if (abandoned || Thread.currentThread().isInterrupted()) {
                         return;
+                    }
+                    StoreLease l = lease;
+                    if (l != null && l.isLost()) {
+                        failed(new IOException("the writer lease of " + destination + " was lost; not uploaded"));
+                        continue;
                     }
                     upload(relative);
                 }
