@@ -12,7 +12,7 @@
 #   py_color_512           2000 frames 512x512x3 written by Python imgstore 0.4.0 (OpenCV/x264:
 #                          keyframe every 250, B-frames)
 #   py_gray_1920x1200      500 frames 1920x1200 gray, same writer
-# Then the packaged jar (default settings, -Xmx1g) and bench/issue13_py.py serve (a plain threaded
+# Then the packaged jar (default settings, JAVA_OPTS default -Xmx1g) and bench/issue13_py.py serve (a plain threaded
 # Python HTTP server over imgstore, PNG by cv2.imencode) on the same root, and per row: 10 s warm-up,
 # then wrk for BENCH_DURATION (default 20s) with bench/random-frames.lua; the Python in-process row
 # times get_image on random frames. Needs wrk (apt-get install wrk) and Debian's python3-opencv,
@@ -28,6 +28,7 @@ WARMUP=${BENCH_WARMUP:-10s}
 PY=${BENCH_PYTHON:-/usr/bin/python3}
 REF=${IMGSTORE_REFERENCE:-/work/shared/reference/imgstore-0.4.0}
 INPROC_READS=${BENCH_INPROC_READS:-40}
+JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 OUT=${BENCH_OUT:-target/bench}
 mkdir -p "$OUT" "$ROOT"
 
@@ -43,7 +44,8 @@ java -Xmx1g -cp "$CP" io.imgstore.bench.Issue13Stores "$ROOT" 500 2000
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-java -Xmx1g -jar target/imgstore.jar --server.port="$PORT" --imgstore.root="$ROOT" --imgstore.demo=false \
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar target/imgstore.jar --server.port="$PORT" --imgstore.root="$ROOT" --imgstore.demo=false \
     --logging.level.root=WARN > "$OUT/issue13-server.log" 2>&1 &
 pids+=($!)
 PYTHONPATH=$REF $PY bench/issue13_py.py serve "$ROOT" "$PYPORT" > "$OUT/issue13-pyserver.log" 2>&1 &
@@ -57,27 +59,33 @@ for s in ingest_gray_1920x1200 ingest_color_512 py_color_512 py_gray_1920x1200; 
 done
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of the server process
 # run PORT STORE FRAMES QUERY CONNECTIONS NAME: warm-up, then the measured wrk run into $OUT/issue13-NAME.txt
 run() {
   STORE=$2 FRAMES=$3 QUERY=$4 wrk -t1 -c"$5" -d"$WARMUP" --timeout 30s -s bench/random-frames.lua "http://localhost:$1" >/dev/null
-  local l0; l0=$(load)
+  local l0 c0 c1 pid; l0=$(load)
+  if [ "$1" = "$PORT" ]; then pid=${pids[0]}; else pid=${pids[1]}; fi
+  c0=$(cpu_ticks "$pid")
   STORE=$2 FRAMES=$3 QUERY=$4 wrk -t1 -c"$5" -d"$DURATION" --timeout 30s --latency -s bench/random-frames.lua \
       "http://localhost:$1" > "$OUT/issue13-$6.txt"
+  c1=$(cpu_ticks "$pid")
   local f=$OUT/issue13-$6.txt
-  local rps p50 errs
+  local rps p50 errs cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$f")
   p50=$(awk '/Latency Distribution/ {d=1} d && $1=="50%" {v=$2; u=v; gsub(/[0-9.]/,"",u); sub(/[a-z]+$/,"",v);
         print (u=="s" ? v*1000 : (u=="us" ? v/1000 : v)); exit}' "$f")
   errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ */,""); printf "%s; ", $0}' "$f")
-  echo "| $6 | $rps | $p50 | ${errs:-none} | $l0 / $(load) |"
+  cpu=$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$f")" \
+      'BEGIN { printf "%.1f", t * 1000 / hz / n }')
+  echo "| $6 | $rps | $p50 | $cpu | ${errs:-none} | $l0 / $(load) |"
   eval "rps_$6=$rps p50_$6=$p50"
 }
 
 echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# command: bench/issue13-http.sh (BENCH_DURATION=$DURATION, wrk -t1, warm-up $WARMUP per row; server -Xmx1g, default settings)"
+echo "# command: bench/issue13-http.sh (BENCH_DURATION=$DURATION, wrk -t1, warm-up $WARMUP per row; server JAVA_OPTS=$JAVA_OPTS, default settings)"
 echo
-echo "| run | frames/s | p50 ms | errors | load before / after |"
-echo "|---|---|---|---|---|"
+echo "| run | frames/s | p50 ms | server CPU ms per frame | errors | load before / after |"
+echo "|---|---|---|---|---|---|"
 run "$PORT" ingest_gray_1920x1200 500 "?format=npy" 1 r1_gray1920_npy_c1
 run "$PORT" ingest_color_512 2000 "" 4 r2_color512_png_c4
 run "$PORT" ingest_color_512 2000 "?format=jpeg" 4 r2_color512_jpeg_c4
