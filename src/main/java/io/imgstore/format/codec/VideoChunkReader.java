@@ -1,6 +1,8 @@
 package io.imgstore.format.codec;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_DISCARD;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -115,6 +117,9 @@ public final class VideoChunkReader implements AutoCloseable {
      */
     static final int DEFAULT_DECODER_THREADS = 1;
 
+    /** Decoder threads of the readers stores open ({@link #open(StoreFiles, Path, boolean)}). */
+    public static final String THREADS_PROPERTY = "imgstore.reader.threads";
+
     /**
      * Build the frame table from the container index when it is complete ({@link #indexTable()});
      * {@code -Dimgstore.reader.indexOpen=false} demuxes every packet instead (the old way, kept for
@@ -157,6 +162,12 @@ public final class VideoChunkReader implements AutoCloseable {
     private boolean tableFromIndex;
     /** The last frame returned (for {@link #readNext()}); the decoder may be elsewhere after a cache hit. */
     private int returnedIdx = -1;
+    /**
+     * Packets whose presentation timestamp is below this are on the way to a target: the decoder
+     * drops those no other frame refers to ({@code AVDISCARD_NONREF}); see {@link #feed()}.
+     */
+    private long skipNonRefBelow = Long.MIN_VALUE;
+    private boolean skippingNonRef;
     private final DecodedFrameCache cache = DecodedFrameCache.shared();
     /** This file's identity in {@link DecodedFrameCache}, or null: frames of this reader are not cached. */
     private Object cacheId;
@@ -167,6 +178,15 @@ public final class VideoChunkReader implements AutoCloseable {
      * (measured: the copy cost 5-7 % on random reads of 1920x1200 frames, keyframe every 10).
      */
     static final int CACHE_MIN_RUN = 16;
+
+    /**
+     * On the way to a target, frames that no other frame refers to (the non-reference B-frames of
+     * x264 output such as Python imgstore's stores: about half of them) are dropped by the decoder
+     * instead of decoded ({@code AVDISCARD_NONREF}, {@code ffmpeg -skip_frame noref}); the target
+     * and every reference frame are decoded as before, so the pixels are the same.
+     * {@code -Dimgstore.reader.skipNonRef=false} decodes every frame (the old way, for benchmarks).
+     */
+    public static final String NON_REF_SKIPPING_PROPERTY = "imgstore.reader.skipNonRef";
 
     private record CacheId(String path, Object fileKey, long size, long modified, boolean color) {
     }
@@ -216,10 +236,11 @@ public final class VideoChunkReader implements AutoCloseable {
      */
     public static VideoChunkReader open(StoreFiles files, Path file, boolean color) {
         var local = files.localFile(file);
+        int threads = Integer.getInteger(THREADS_PROPERTY, DEFAULT_DECODER_THREADS);
         if (local.isPresent()) {
-            return open(local.get(), color, DEFAULT_DECODER_THREADS);
+            return open(local.get(), color, threads);
         }
-        return openViaChannel(files, file, color, DEFAULT_DECODER_THREADS);
+        return openViaChannel(files, file, color, threads);
     }
 
     /**
@@ -694,29 +715,36 @@ public final class VideoChunkReader implements AutoCloseable {
     private Image decodeUntil(long target, int targetIdx) {
         boolean keep = cacheId != null && cache.enabled()
                 && targetIdx - table.keyframeBefore(targetIdx) >= CACHE_MIN_RUN;
-        int keepFrom = Integer.MAX_VALUE;
-        while (true) {
-            AVFrame f = nextFrame();
-            if (f == null) {
-                return null;
-            }
-            long ts = frameTs(f);
-            if (ts == target) {
-                return convert(f);
-            }
-            if (ts > target) {
-                return null;
-            }
-            if (keep) {
-                if (keepFrom == Integer.MAX_VALUE) {
-                    long frameBytes = Math.max(1L, (long) f.width() * f.height() * (color ? 3 : 1));
-                    keepFrom = (int) Math.max(0, targetIdx - cache.capacity() / 4 / frameBytes);
+        int keepFrom = targetIdx;
+        if (keep) {
+            long frameBytes = Math.max(1L, (long) dec.width() * dec.height() * (color ? 3 : 1));
+            keepFrom = (int) Math.max(0, targetIdx - cache.capacity() / 4 / frameBytes);
+        }
+        // Frames before keepFrom are only a means to the target: those no frame refers to need not be decoded.
+        skipNonRefBelow = "false".equalsIgnoreCase(System.getProperty(NON_REF_SKIPPING_PROPERTY))
+                ? Long.MIN_VALUE : table.pts(keepFrom);
+        try {
+            while (true) {
+                AVFrame f = nextFrame();
+                if (f == null) {
+                    return null;
                 }
-                int i = table.indexOf(ts);
-                if (i >= keepFrom && i < targetIdx) {
-                    cache.put(cacheId, i, convert(f));
+                long ts = frameTs(f);
+                if (ts == target) {
+                    return convert(f);
+                }
+                if (ts > target) {
+                    return null;
+                }
+                if (keep) {
+                    int i = table.indexOf(ts);
+                    if (i >= keepFrom && i < targetIdx) {
+                        cache.put(cacheId, i, convert(f));
+                    }
                 }
             }
+        } finally {
+            skipNonRefBelow = Long.MIN_VALUE;
         }
     }
 
@@ -763,6 +791,13 @@ public final class VideoChunkReader implements AutoCloseable {
             try {
                 if (pkt.stream_index() != streamIndex) {
                     continue;
+                }
+                // Only a real presentation timestamp says a frame comes before the target (a decode
+                // timestamp of a reordered frame does not); the h264/hevc/mpeg decoders read this per packet.
+                boolean skip = pkt.pts() != AV_NOPTS_VALUE && pkt.pts() < skipNonRefBelow;
+                if (skip != skippingNonRef) {
+                    dec.skip_frame(skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+                    skippingNonRef = skip;
                 }
                 r = avcodec_send_packet(dec, pkt);
                 return r >= 0;

@@ -2,6 +2,7 @@ package io.imgstore.service.read;
 
 import io.imgstore.format.Image;
 import io.imgstore.format.codec.ImageCodec;
+import io.imgstore.format.codec.PngWriter;
 import io.imgstore.format.npy.Npy;
 import io.imgstore.format.npy.NpyArray;
 import io.imgstore.format.npy.NpyImages;
@@ -11,7 +12,8 @@ import java.io.UncheckedIOException;
 import org.springframework.stereotype.Component;
 
 /**
- * Pipeline step 4: the bytes sent. PNG keeps gray as gray and 16 bits as 16 bits; JPEG uses the
+ * Pipeline step 4: the bytes sent. PNG keeps gray as gray and 16 bits as 16 bits (8-bit frames by
+ * {@link PngWriter}, which deflates only content that pays it back; others by OpenCV); JPEG uses the
  * representation's quality; npy is the array exactly as imgstore returns it (shape {@code [h, w]}
  * or {@code [h, w, 3]}, dtype {@code |u1} or {@code <u2}, BGR), readable with {@code numpy.load}.
  */
@@ -24,7 +26,8 @@ class FrameEncoder {
 
     static byte[] apply(Image image, Representation representation) {
         return switch (representation.kind()) {
-            case PNG -> ImageCodec.encode(image, ".png", ImageCodec.DEFAULT_JPEG_QUALITY);
+            case PNG -> PngWriter.supports(image) ? PngWriter.encode(image)
+                    : ImageCodec.encode(image, ".png", ImageCodec.DEFAULT_JPEG_QUALITY);
             case JPEG -> ImageCodec.encode(image, ".jpg", representation.quality());
             case NPY -> npy(image);
         };

@@ -91,4 +91,71 @@ class FixtureVideoTest {
             }
         }
     }
+
+    /**
+     * Skipping the frames no other frame refers to on the way to a target (the default) returns
+     * exactly the pixels decoding every frame returns, and decodes fewer frames: Python imgstore's
+     * x264 chunks hold non-reference B-frames.
+     */
+    @TestFactory
+    Stream<DynamicTest> skippingNonReferenceFramesChangesNoPixel() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Fixtures.Store s : Fixtures.all()) {
+            if (s.storeClass().equals("VideoImgStore")) {
+                tests.add(DynamicTest.dynamicTest(s.dir().getFileName().toString(), () -> compareSkipping(s)));
+            }
+        }
+        assertFalse(tests.isEmpty(), "the manifest lists no video stores");
+        return tests.stream();
+    }
+
+    private static void compareSkipping(Fixtures.Store s) {
+        // no decoded-frame cache: each reader must decode what it returns
+        long capacity = DecodedFrameCache.shared().capacity();
+        DecodedFrameCache.shared().setCapacity(0);
+        try {
+            compareSkipping(s, s.videoChunk(s.chunks().get(0)));
+        } finally {
+            DecodedFrameCache.shared().setCapacity(capacity);
+        }
+    }
+
+    private static void compareSkipping(Fixtures.Store s, Path file) {
+        long skippedDecodes;
+        long allDecodes;
+        List<Integer> order = new ArrayList<>();
+        try (VideoChunkReader r = VideoChunkReader.open(file, s.color())) {
+            for (int i = 0; i < r.frameCount(); i++) {
+                order.add(i);
+            }
+        }
+        Collections.shuffle(order, new Random(11));
+        List<Image> skipped = new ArrayList<>();
+        try (VideoChunkReader r = VideoChunkReader.open(file, s.color())) {
+            for (int i : order) {
+                skipped.add(r.read(i));
+            }
+            skippedDecodes = r.decodedFrameCount();
+            assertEquals(0, r.retryCount(), file + ": a target was skipped");
+        }
+        String before = System.getProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
+        System.setProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY, "false");
+        try (VideoChunkReader r = VideoChunkReader.open(file, s.color())) {
+            for (int k = 0; k < order.size(); k++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(r.read(order.get(k)).data(), skipped.get(k).data(),
+                        file + " frame " + order.get(k));
+            }
+            allDecodes = r.decodedFrameCount();
+        } finally {
+            if (before == null) {
+                System.clearProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
+            } else {
+                System.setProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY, before);
+            }
+        }
+        assertTrue(skippedDecodes <= allDecodes, file + ": " + skippedDecodes + " > " + allDecodes);
+        if (s.format().contains("avc1") || s.format().contains("h264")) {
+            assertTrue(skippedDecodes < allDecodes, file + ": no frame skipped (" + allDecodes + " decoded)");
+        }
+    }
 }

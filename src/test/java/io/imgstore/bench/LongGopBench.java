@@ -1,0 +1,124 @@
+package io.imgstore.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.imgstore.format.Image;
+import io.imgstore.format.ImgStore;
+import io.imgstore.format.codec.VideoChunkReader;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Uniform random reads of whole stores through the library (one client), with the variants of the
+ * read path side by side in one JVM, interleaved round by round: every frame is checked by the
+ * frame-number bars {@code bench/issue13_py.py} draws (32 bars in the top eighth, least significant
+ * bit on the left) or the test barcode {@link Issue13Stores} draws. Not a test. Run with:
+ *
+ * <pre>
+ * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+ * java -cp target/test-classes:target/classes:$(cat target/bench.cp) io.imgstore.bench.LongGopBench \
+ *     ROUNDS READS STORE...
+ * </pre>
+ *
+ * Variants: {@code decode-all} ({@code -Dimgstore.reader.skipNonRef=false}) and {@code skip-nonref}
+ * (the default). Each round opens every store afresh (cold decoders, empty frame cache), reads
+ * {@code READS} random frames (the same sequence for every variant of a round) and reports wall ms
+ * per read (median and p90 over the rounds' reads) and process CPU ms per read (all threads).
+ */
+public final class LongGopBench {
+
+    private LongGopBench() {
+    }
+
+    public static void main(String[] args) {
+        int rounds = Integer.parseInt(args[0]);
+        int reads = Integer.parseInt(args[1]);
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf("# LongGopBench %s, %d cores, load %s, %d rounds x %d uniform random reads%n",
+                Instant.now(), Runtime.getRuntime().availableProcessors(), load(), rounds, reads);
+        System.out.println();
+        System.out.println("| store | variant | wall ms median | wall ms p90 | CPU ms per read | vs decode-all (median) | load |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        String[] variants = {"decode-all", "skip-nonref", "skip-nonref, 2 threads", "decode-all, 2 threads"};
+        for (int s = 2; s < args.length; s++) {
+            Path dir = Path.of(args[s]);
+            List<List<Double>> walls = new ArrayList<>();
+            double[] cpu = new double[variants.length];
+            for (int v = 0; v < variants.length; v++) {
+                walls.add(new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int v = 0; v < variants.length; v++) {
+                    System.setProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY, v == 0 || v == 3 ? "false" : "true");
+                    System.setProperty(VideoChunkReader.THREADS_PROPERTY, v >= 2 ? "2" : "1");
+                    Random rnd = new Random(1000 + r);
+                    try (ImgStore store = ImgStore.open(dir, Integer.getInteger("bench.decoders", 2))) {
+                        int n = store.frameCount();
+                        long cpu0 = os.getProcessCpuTime();
+                        for (int i = 0; i < reads; i++) {
+                            int idx = rnd.nextInt(n);
+                            long t0 = System.nanoTime();
+                            Image img = store.getFrameByIndex(idx).image();
+                            walls.get(v).add((System.nanoTime() - t0) / 1e6);
+                            int got = bars(img);
+                            long want = store.frameInfo(idx).frameNumber();
+                            if (got != want && io.imgstore.testing.Barcode.decodeStrip(img)
+                                    != io.imgstore.testing.Barcode.expected(want)) {
+                                throw new AssertionError(dir + ": read index " + idx + " (frame " + want
+                                        + ") but its bars say " + got + " (" + variants[v] + ")");
+                            }
+                        }
+                        cpu[v] += (os.getProcessCpuTime() - cpu0) / 1e6 / reads / rounds;
+                    }
+                }
+            }
+            double base = median(walls.get(0));
+            for (int v = 0; v < variants.length; v++) {
+                double med = median(walls.get(v));
+                System.out.printf("| %s | %s | %.2f | %.2f | %.2f | %.2fx | %s |%n", dir.getFileName(), variants[v], med,
+                        pct(walls.get(v), 0.9), cpu[v], base / med, load());
+            }
+        }
+        System.clearProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
+        System.out.println("# done, load " + load());
+    }
+
+    /** The frame number drawn by bench/issue13_py.py: 32 bars in the top eighth, bit b in bar b. */
+    static int bars(Image img) {
+        int w = img.width();
+        int c = img.channels();
+        int y = img.height() / 16;
+        byte[] d = img.data();
+        int v = 0;
+        for (int b = 0; b < 32; b++) {
+            int x = (2 * b + 1) * w / 64;
+            if ((d[(y * w + x) * c] & 0xff) > 128) {
+                v |= 1 << b;
+            }
+        }
+        return v;
+    }
+
+    private static double median(List<Double> xs) {
+        return pct(xs, 0.5);
+    }
+
+    private static double pct(List<Double> xs, double p) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a[Math.min(a.length - 1, (int) Math.floor(p * a.length))];
+    }
+
+    private static String load() {
+        try {
+            String[] l = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return l[0] + " " + l[1] + " " + l[2];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+}
