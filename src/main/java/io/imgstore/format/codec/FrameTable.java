@@ -97,6 +97,15 @@ final class FrameTable {
         return keyBefore[frameIdx];
     }
 
+    /** The most frames from a keyframe to the next one (or to the end), the longest decode run of a read. */
+    int longestGroup() {
+        int longest = 0;
+        for (int i = 0; i < keyBefore.length; i++) {
+            longest = Math.max(longest, i - Math.max(0, keyBefore[i]) + 1);
+        }
+        return longest;
+    }
+
     /** Number of keyframes. */
     int keyframeCount() {
         int c = 0;
