@@ -13,7 +13,7 @@ import random
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import cv2
@@ -45,7 +45,9 @@ def write(path, h, w, c, frames):
     print('wrote %s (%d frames) in %.1f s' % (path, frames, time.time() - t0))
 
 
-def serve(root, port):
+def serve(root, port, plain=False):
+    """plain=False: ThreadingHTTPServer, one imgstore reader per connection thread (uses both cores);
+    plain=True: http.server's HTTPServer, one request at a time, one reader per store."""
     local = threading.local()
 
     class Handler(BaseHTTPRequestHandler):
@@ -81,7 +83,7 @@ def serve(root, port):
             self.end_headers()
             self.wfile.write(body)
 
-    ThreadingHTTPServer(('127.0.0.1', port), Handler).serve_forever()
+    (HTTPServer if plain else ThreadingHTTPServer)(('127.0.0.1', port), Handler).serve_forever()
 
 
 def inproc(path, n):
@@ -106,5 +108,7 @@ if __name__ == '__main__':
         write(sys.argv[2], *map(int, sys.argv[3:7]))
     elif cmd == 'serve':
         serve(sys.argv[2], int(sys.argv[3]))
+    elif cmd == 'serve-plain':
+        serve(sys.argv[2], int(sys.argv[3]), plain=True)
     elif cmd == 'inproc':
         inproc(sys.argv[2], int(sys.argv[3]))

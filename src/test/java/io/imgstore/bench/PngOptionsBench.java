@@ -13,6 +13,22 @@ import java.util.zip.Deflater;
 public final class PngOptionsBench {
 
     public static void main(String[] args) {
+        if (args.length > 0) {
+            for (String a : args) { // STORE:INDEX, frames decoded by the library
+                String[] sp = a.split(":");
+                try (io.imgstore.format.ImgStore st = io.imgstore.format.ImgStore.open(java.nio.file.Path.of(sp[0]))) {
+                    Image img = st.getFrameByIndex(Integer.parseInt(sp[1])).image();
+                    System.out.println(a + " " + img + " effort " + io.imgstore.format.codec.PngWriter.effortFor(img));
+                    run("  opencv default", img.data().length, () -> ImageCodec.encode(img, ".png", 95));
+                    for (var e : io.imgstore.format.codec.PngWriter.Effort.values()) {
+                        run("  PngWriter " + e, img.data().length, () -> io.imgstore.format.codec.PngWriter.encode(img, e));
+                    }
+                    run("  PngWriter auto (sample + encode)", img.data().length,
+                            () -> io.imgstore.format.codec.PngWriter.encode(img));
+                }
+            }
+            return;
+        }
         int h = 512;
         int w = 512;
         for (int c : new int[] {3, 1}) {

@@ -11,18 +11,20 @@ import java.util.zip.Deflater;
  * the frame's content pays it back.
  *
  * <p>Why not OpenCV here: {@code imencode(".png")} (libpng) always runs libpng's adaptive filter
- * selection (every filter on every row), which costs ~7.7 ms on a camera-like 512x512 colour frame
- * even with compression level 0, and OpenCV 4.11 offers no filter parameter. This class writes the
- * three chunks of a PNG (IHDR, IDAT, IEND; CRC32 and deflate from the JDK) with one fixed filter, and
- * chooses the deflate effort from a sample of the frame's rows:
+ * selection (every filter on every row), which costs ~7.7 ms on a noisy 512x512 colour frame even
+ * with compression level 0, and OpenCV 4.11 offers no filter parameter. This class writes the three
+ * chunks of a PNG (IHDR, IDAT, IEND; CRC32 and deflate from the JDK) with one fixed filter, and
+ * chooses the deflate effort from a sample of the frame's rows. Measured on decoded frames
+ * ({@code PngOptionsBench}, docs/performance.md): deflate costs 7-24 ms on frames of camera noise
+ * (512x512 colour to 1920x1200 gray) for a 25-40 % saving, while storing costs 0.7-1.8 ms; on a
+ * real Motif frame (flat background) level 1 is as fast as OpenCV and smaller. Hence:
  *
  * <ul>
- *   <li>sensor noise over a textured scene ({@code bench/...PngOptionsBench}: deflate saves ~15 %
- *       for 14x the CPU): stored (deflate level 0), ~0.5 ms for 512x512 colour;</li>
- *   <li>moderately compressible content (the sample saves {@link #MIN_SAVING} or more): filter "up",
- *       Huffman-only deflate (no string search: ~6 ms per 512x512 colour frame whatever the content);</li>
- *   <li>highly redundant content (flat backgrounds, the sample halves or better): filter "up",
- *       deflate level 1, whose string matches are both fast and effective there.</li>
+ *   <li>the sample saves less than {@link #MIN_SAVING} (sensor noise): stored (deflate level 0);</li>
+ *   <li>the sample saves more, down to {@link #REDUNDANT} of its size: filter "up", Huffman-only
+ *       deflate (no string search: its time does not depend on the content);</li>
+ *   <li>highly redundant content (flat backgrounds, the sample shrinks to a quarter or less):
+ *       filter "up", deflate level 1, whose string matches are both fast and effective there.</li>
  * </ul>
  *
  * Other images (16-bit, other channel counts) are left to {@link ImageCodec#encode}. Every PNG this
@@ -31,12 +33,12 @@ import java.util.zip.Deflater;
 public final class PngWriter {
 
     /** Least fraction of bytes a sample must save for the frame to be deflated at all. */
-    public static final double MIN_SAVING = 0.25;
+    public static final double MIN_SAVING = 0.5;
 
     /** Sample ratio at or below which the frame counts as highly redundant (deflate level 1). */
-    static final double REDUNDANT = 0.5;
+    static final double REDUNDANT = 0.25;
 
-    /** Every how many rows one is sampled to estimate compressibility. */
+    /** Every how many rows (at most) one is sampled to estimate compressibility. */
     static final int SAMPLE_EVERY = 32;
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -45,7 +47,7 @@ public final class PngWriter {
 
     /** The deflate effort chosen for a frame (for tests and diagnostics). */
     public enum Effort {
-        /** Deflate level 0: the pixels as they are, in stored blocks. */
+        /** Deflate level 0: the pixels as they are, in stored blocks (filter "none"). */
         STORED,
         /** Filter "up", Huffman coding only. */
         HUFFMAN,
@@ -97,18 +99,20 @@ public final class PngWriter {
     }
 
     /**
-     * How much deflate effort the frame is worth: its rows {@code 0, 32, 64, ...} filtered "up" are
+     * How much deflate effort the frame is worth: its rows {@code 0, 32, 64, ...} (every 32nd, or
+     * every {@code height / 16}th in frames under 512 rows) filtered "up" are
      * Huffman-coded, and the ratio decides ({@link #MIN_SAVING}, {@link #REDUNDANT}).
      */
     public static Effort effortFor(Image image) {
         int w = image.width();
         int h = image.height();
         int row = w * image.channels();
-        int rows = (h + SAMPLE_EVERY - 1) / SAMPLE_EVERY;
+        int every = Math.max(1, Math.min(SAMPLE_EVERY, h / 16)); // at least ~16 rows: Huffman tables cost bytes too
+        int rows = (h + every - 1) / every;
         byte[] sample = new byte[Math.multiplyExact(rows, row)];
         byte[] d = image.data();
         for (int i = 0; i < rows; i++) {
-            int y = i * SAMPLE_EVERY;
+            int y = i * every;
             int s = y * row;
             int o = i * row;
             if (y == 0) {

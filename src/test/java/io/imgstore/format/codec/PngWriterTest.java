@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PngWriterTest {
 
-    /** noise: uniform 0..255; mild: a flat 128 with noise of +-8; flat: a constant with a bar. */
+    /** noise: uniform 0..255; mild: a flat 128 with noise of +-2; flat: a constant with a bar. */
     static Image content(String kind, int h, int w, int c, long seed) {
         Random rnd = new Random(seed);
         byte[] d = new byte[h * w * c];
@@ -27,7 +27,7 @@ class PngWriterTest {
             int x = (i / c) % w;
             d[i] = (byte) switch (kind) {
                 case "noise" -> rnd.nextInt(256);
-                case "mild" -> 128 + rnd.nextInt(17) - 8;
+                case "mild" -> 128 + rnd.nextInt(5) - 2;
                 default -> x < w / 3 ? 250 : 20 + (i % c) * 40;
             };
         }
@@ -58,7 +58,7 @@ class PngWriterTest {
         int stored = PngWriter.encode(noise).length;
         assertTrue(stored > noise.data().length && stored < noise.data().length * 1.01, "noise stored: " + stored);
         Image mild = content("mild", 240, 320, 1, 1);
-        assertTrue(PngWriter.encode(mild).length < mild.data().length * 0.75, "mild noise compresses");
+        assertTrue(PngWriter.encode(mild).length < mild.data().length * 0.5, "mild noise compresses");
     }
 
     @Test
