@@ -35,6 +35,10 @@ public final class LongGopBench {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("memory")) { // memory CHUNK COLOR: resident bytes of decoders that have decoded
+            memory(Path.of(args[1]), Boolean.parseBoolean(args[2]));
+            return;
+        }
         int rounds = Integer.parseInt(args[0]);
         int reads = Integer.parseInt(args[1]);
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -85,6 +89,25 @@ public final class LongGopBench {
         }
         System.clearProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
         System.out.println("# done, load " + load());
+    }
+
+    private static void memory(Path chunk, boolean color) {
+        int n = 8;
+        io.imgstore.format.codec.DecodedFrameCache.shared().setCapacity(0);
+        java.util.List<VideoChunkReader> readers = new ArrayList<>();
+        System.gc();
+        long before = org.bytedeco.javacpp.Pointer.physicalBytes();
+        Random rnd = new Random(1);
+        for (int i = 0; i < n; i++) {
+            VideoChunkReader r = VideoChunkReader.open(io.imgstore.format.storage.StoreFiles.LOCAL, chunk, color);
+            r.read(rnd.nextInt(r.frameCount()));
+            readers.add(r);
+        }
+        long after = org.bytedeco.javacpp.Pointer.physicalBytes();
+        System.out.printf("%s: %.1f MB resident per decoder (physical bytes, %d decoders), estimate %.1f MB, threads %d%n",
+                chunk, (after - before) / 1e6 / n, n, readers.get(0).residentBytesEstimate() / 1e6,
+                readers.get(0).decoderThreads());
+        readers.forEach(VideoChunkReader::close);
     }
 
     /** The frame number drawn by bench/issue13_py.py: 32 bars in the top eighth, bit b in bar b. */

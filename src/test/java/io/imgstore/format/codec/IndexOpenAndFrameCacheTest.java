@@ -131,10 +131,48 @@ class IndexOpenAndFrameCacheTest {
                     int idx = rnd.nextInt(FRAMES);
                     assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "random frame " + idx);
                 }
-                assertTrue(src.idleDecoders() <= 3, "idle decoders " + src.idleDecoders());
+                // keyframe every 40: long groups, small frames, so the pool may park more than maxIdle
+                assertTrue(src.idleDecoders() <= io.imgstore.format.internal.VideoFrameSource.MAX_PARKED,
+                        "idle decoders " + src.idleDecoders());
             }
         } finally {
             System.clearProperty(io.imgstore.format.internal.VideoFrameSource.PARKING_PROPERTY);
+        }
+    }
+
+    /**
+     * Uniform random reads, one at a time: in long groups of pictures the pool parks more decoders
+     * than {@code maxIdle} (each saves a later read the decoding from its keyframe), bounded; in
+     * short groups it keeps {@code maxIdle}.
+     */
+    @ParameterizedTest(name = "keyframe every {0}")
+    @CsvSource({"10", "60"})
+    void longGroupsParkMoreDecoders(int keyframeInterval) throws Exception {
+        DecodedFrameCache.shared().setCapacity(0);
+        Path dir = Files.createDirectories(tmp.resolve("k" + keyframeInterval));
+        VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(keyframeInterval);
+        Path file = VideoRoundTripTest.writeBarcodeVideo(dir, StoreFormat.AVC1_MP4, true, FRAMES, HEIGHT, WIDTH, s, 0);
+        Files.move(file, io.imgstore.format.internal.VideoFrameSource.chunkPath(dir, 0, ".mp4"));
+        Random rnd = new Random(5);
+        int maxIdle = 2;
+        try (var src = new io.imgstore.format.internal.VideoFrameSource(dir, ".mp4", true, maxIdle)) {
+            for (int i = 0; i < 200; i++) {
+                int idx = rnd.nextInt(FRAMES);
+                assertEquals(idx, Barcode.decodeStrict(src.read(0, idx)), "frame " + idx);
+            }
+            try (VideoChunkReader r = VideoChunkReader.open(io.imgstore.format.internal.VideoFrameSource.chunkPath(dir, 0,
+                    ".mp4"), true)) {
+                int limit = src.limitFor(r);
+                if (keyframeInterval >= VideoChunkReader.LONG_GROUP) {
+                    assertTrue(limit > maxIdle && limit <= io.imgstore.format.internal.VideoFrameSource.MAX_PARKED,
+                            "limit " + limit);
+                    assertTrue(src.idleDecoders() > maxIdle && src.idleDecoders() <= limit,
+                            "idle decoders " + src.idleDecoders());
+                } else {
+                    assertEquals(maxIdle, limit);
+                    assertTrue(src.idleDecoders() <= maxIdle, "idle decoders " + src.idleDecoders());
+                }
+            }
         }
     }
 
