@@ -12,8 +12,9 @@
 #   py_color_512           2000 frames 512x512x3 written by Python imgstore 0.4.0 (OpenCV/x264:
 #                          keyframe every 250, B-frames)
 #   py_gray_1920x1200      500 frames 1920x1200 gray, same writer
-# Then the packaged jar (default settings, JAVA_OPTS default -Xmx1g) and bench/issue13_py.py serve (a plain threaded
-# Python HTTP server over imgstore, PNG by cv2.imencode) on the same root, and per row: 10 s warm-up,
+# Then the packaged jar (default settings, JAVA_OPTS default -Xmx1g), bench/issue13_py.py serve (a threaded
+# Python HTTP server over imgstore, one reader per connection, PNG by cv2.imencode) and serve-plain (http.server's
+# HTTPServer: one request at a time, one reader) on the same root, and per row: 10 s warm-up,
 # then wrk for BENCH_DURATION (default 20s) with bench/random-frames.lua; the Python in-process row
 # times get_image on random frames. Needs wrk (apt-get install wrk) and Debian's python3-opencv,
 # python3-pandas, python3-tzlocal, python3-dateutil, python3-yaml (/work/shared/reference/README.md).
@@ -23,6 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=${BENCH_ROOT:-/tmp/imgstore-issue13}
 PORT=${BENCH_PORT:-18393}
 PYPORT=${BENCH_PYPORT:-18394}
+PLAINPORT=${BENCH_PLAINPORT:-18395}
 DURATION=${BENCH_DURATION:-20s}
 WARMUP=${BENCH_WARMUP:-10s}
 PY=${BENCH_PYTHON:-/usr/bin/python3}
@@ -50,8 +52,10 @@ java $JAVA_OPTS -jar target/imgstore.jar --server.port="$PORT" --imgstore.root="
 pids+=($!)
 PYTHONPATH=$REF $PY bench/issue13_py.py serve "$ROOT" "$PYPORT" > "$OUT/issue13-pyserver.log" 2>&1 &
 pids+=($!)
+PYTHONPATH=$REF $PY bench/issue13_py.py serve-plain "$ROOT" "$PLAINPORT" > "$OUT/issue13-pyplain.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 1 120); do
-  curl -sf "http://localhost:$PORT/actuator/health" >/dev/null 2>&1 && curl -sf -o /dev/null "http://localhost:$PYPORT/stores/py_color_512/frames/0" && break
+  curl -sf "http://localhost:$PORT/actuator/health" >/dev/null 2>&1 && curl -sf -o /dev/null "http://localhost:$PYPORT/stores/py_color_512/frames/0" && curl -sf -o /dev/null "http://localhost:$PLAINPORT/stores/py_color_512/frames/0" && break
   sleep 1
 done
 for s in ingest_gray_1920x1200 ingest_color_512 py_color_512 py_gray_1920x1200; do
@@ -64,7 +68,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of
 run() {
   STORE=$2 FRAMES=$3 QUERY=$4 wrk -t1 -c"$5" -d"$WARMUP" --timeout 30s -s bench/random-frames.lua "http://localhost:$1" >/dev/null
   local l0 c0 c1 pid; l0=$(load)
-  if [ "$1" = "$PORT" ]; then pid=${pids[0]}; else pid=${pids[1]}; fi
+  case "$1" in "$PORT") pid=${pids[0]} ;; "$PYPORT") pid=${pids[1]} ;; *) pid=${pids[2]} ;; esac
   c0=$(cpu_ticks "$pid")
   STORE=$2 FRAMES=$3 QUERY=$4 wrk -t1 -c"$5" -d"$DURATION" --timeout 30s --latency -s bench/random-frames.lua \
       "http://localhost:$1" > "$OUT/issue13-$6.txt"
@@ -92,6 +96,7 @@ run "$PORT" ingest_color_512 2000 "?format=jpeg" 4 r2_color512_jpeg_c4
 run "$PORT" ingest_color_512 2000 "?format=npy" 4 r2_color512_npy_c4
 run "$PORT" py_color_512 2000 "" 4 r3_pystore_png_c4_java
 run "$PYPORT" py_color_512 2000 "" 4 r3_pystore_png_c4_python
+run "$PLAINPORT" py_color_512 2000 "" 4 r3_pystore_png_c4_python_plain
 run "$PORT" py_gray_1920x1200 500 "?format=npy" 1 r4_pygray1920_npy_c1_java
 run "$PYPORT" py_gray_1920x1200 500 "?format=npy" 1 r4_pygray1920_npy_c1_python
 l0=$(load)
@@ -101,7 +106,9 @@ py_ms=$(echo "$inproc" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
 echo
 # shellcheck disable=SC2154
 awk -v a="$rps_r3_pystore_png_c4_java" -v b="$rps_r3_pystore_png_c4_python" \
-    -v c="$p50_r4_pygray1920_npy_c1_java" -v d="$py_ms" -v e="$p50_r4_pygray1920_npy_c1_python" 'BEGIN {
-  printf "# row 3: %.1fx (PNG frames/s, ours / Python HTTP server)\n", a / b
+    -v c="$p50_r4_pygray1920_npy_c1_java" -v d="$py_ms" -v e="$p50_r4_pygray1920_npy_c1_python" \
+    -v f="$rps_r3_pystore_png_c4_python_plain" 'BEGIN {
+  printf "# row 3: %.1fx (PNG frames/s, ours / Python threaded HTTP server, a reader per connection)\n", a / b
+  printf "# row 3: %.1fx (PNG frames/s, ours / plain Python HTTPServer, one request at a time)\n", a / f
   printf "# row 4: %.1fx (median, Python imgstore in-process / ours over HTTP npy); vs the Python HTTP server npy: %.1fx\n", d / c, e / c }'
 echo "# done, load $(load)"

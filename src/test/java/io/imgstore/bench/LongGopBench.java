@@ -35,6 +35,37 @@ public final class LongGopBench {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("sequential")) { // sequential CHUNK COLOR THREADS REPS
+            for (int rep = 0; rep < Integer.parseInt(args[4]); rep++) {
+                long t0 = System.nanoTime();
+                int n;
+                try (VideoChunkReader r = VideoChunkReader.open(Path.of(args[1]), Boolean.parseBoolean(args[2]),
+                        Integer.parseInt(args[3]))) {
+                    n = r.frameCount();
+                    for (int i = 0; i < n; i++) {
+                        r.readNext();
+                    }
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("readNext %d frames in %.3f s: %.1f fps%n", n, s, n / s);
+            }
+            return;
+        }
+        if (args[0].equals("open")) { // open REPS CHUNK...: open + read the last frame, median ms
+            for (int a = 2; a < args.length; a++) {
+                List<Double> ms = new ArrayList<>();
+                for (int rep = 0; rep < Integer.parseInt(args[1]); rep++) {
+                    long t0 = System.nanoTime();
+                    try (VideoChunkReader r = VideoChunkReader.open(Path.of(args[a]), false)) {
+                        r.read(r.frameCount() - 1);
+                    }
+                    ms.add((System.nanoTime() - t0) / 1e6);
+                }
+                System.out.printf("open + last frame %s: median %.2f ms, p90 %.2f ms%n", args[a], median(ms),
+                        pct(ms, 0.9));
+            }
+            return;
+        }
         if (args[0].equals("memory")) { // memory CHUNK COLOR: resident bytes of decoders that have decoded
             memory(Path.of(args[1]), Boolean.parseBoolean(args[2]));
             return;

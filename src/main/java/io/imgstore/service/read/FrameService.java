@@ -13,8 +13,8 @@ import org.springframework.stereotype.Service;
  * worker, decode, convert, encode. A client whose {@code If-None-Match} names the frame's ETag
  * gets {@code 304} without any decoding.
  *
- * <p>ETag: {@code "<uuid>-<store>-<frame index>-<representation>-<fingerprint>-v2"} (e.g.
- * {@code "c274...-1a2b3c4d-17-png-w320-00ff...-v2"}), strong because a closed store's frame always
+ * <p>ETag: {@code "<uuid>-<store>-<frame index>-<representation>-<fingerprint>-v3"} (e.g.
+ * {@code "c274...-1a2b3c4d-17-png-w320-00ff...-v3"}), strong because a closed store's frame always
  * encodes to the same bytes with this build while its files are unchanged (see {@link #etag}). Stores
  * being written ({@code .lock} present) get no ETag and are not cached by clients.
  */
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Service;
 class FrameService {
 
     /** Bumped whenever an encoder change would change the bytes of a representation. */
-    private static final String ETAG_VERSION = "2";
+    private static final String ETAG_VERSION = "3";
 
     private final StoreRegistry registry;
     private final FrameLookup lookup;
