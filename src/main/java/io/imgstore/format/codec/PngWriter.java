@@ -3,6 +3,7 @@ package io.imgstore.format.codec;
 import io.imgstore.format.Image;
 import io.imgstore.format.PixelType;
 import java.util.Arrays;
+import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -14,7 +15,7 @@ import java.util.zip.Deflater;
  * selection (every filter on every row), which costs ~7.7 ms on a noisy 512x512 colour frame even
  * with compression level 0, and OpenCV 4.11 offers no filter parameter. This class writes the three
  * chunks of a PNG (IHDR, IDAT, IEND; CRC32 and deflate from the JDK) with one fixed filter, and
- * chooses the deflate effort from a sample of the frame's rows. Measured on decoded frames
+ * chooses the deflate effort from the entropy of a sample of the frame's rows. Measured on decoded frames
  * ({@code PngOptionsBench}, docs/performance.md): deflate costs 7-24 ms on frames of camera noise
  * (512x512 colour to 1920x1200 gray) for a 25-40 % saving, while storing costs 0.7-1.8 ms; on a
  * real Motif frame (flat background) level 1 is as fast as OpenCV and smaller. Hence:
@@ -77,70 +78,148 @@ public final class PngWriter {
         if (!supports(image)) {
             throw new IllegalArgumentException("PngWriter encodes 8-bit gray or BGR images, not " + image);
         }
-        int filter = effort == Effort.STORED ? FILTER_NONE : FILTER_UP;
-        byte[] raw = filtered(image, filter);
+        if (effort == Effort.STORED) {
+            return stored(image);
+        }
+        byte[] raw = filtered(image, FILTER_UP);
         Deflated idat = deflate(raw, effort);
-        int w = image.width();
-        int h = image.height();
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, w);
-        putInt(ihdr, 4, h);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = (byte) (image.channels() == 3 ? 2 : 0); // truecolour or gray
-        // 10..12: deflate, adaptive filtering method 0, no interlace
+        byte[] ihdr = ihdr(image);
         int idatLen = idat.length();
         byte[] png = new byte[SIGNATURE.length + 12 + ihdr.length + 12 + idatLen + 12];
-        System.arraycopy(SIGNATURE, 0, png, 0, SIGNATURE.length);
-        int at = SIGNATURE.length;
-        at = chunk(png, at, "IHDR", ihdr, ihdr.length);
+        int at = header(png, ihdr);
         at = chunk(png, at, "IDAT", idat.bytes(), idatLen);
         chunk(png, at, "IEND", ihdr, 0);
         return png;
     }
 
+    private static byte[] ihdr(Image image) {
+        byte[] ihdr = new byte[13];
+        putInt(ihdr, 0, image.width());
+        putInt(ihdr, 4, image.height());
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = (byte) (image.channels() == 3 ? 2 : 0); // truecolour or gray
+        // 10..12: deflate, adaptive filtering method 0, no interlace
+        return ihdr;
+    }
+
+    /** Signature and IHDR chunk; returns where the next chunk starts. */
+    private static int header(byte[] png, byte[] ihdr) {
+        System.arraycopy(SIGNATURE, 0, png, 0, SIGNATURE.length);
+        return chunk(png, SIGNATURE.length, "IHDR", ihdr, ihdr.length);
+    }
+
+    /** Largest stored deflate block. */
+    private static final int STORED_BLOCK = 65535;
+
     /**
-     * How much deflate effort the frame is worth: its rows {@code 0, 32, 64, ...} (every 32nd, or
-     * every {@code height / 16}th in frames under 512 rows) filtered "up" are
-     * Huffman-coded, and the ratio decides ({@link #MIN_SAVING}, {@link #REDUNDANT}).
+     * The stored form written straight into the PNG: zlib header, the scanlines (filter "none", RGB)
+     * in stored deflate blocks of 64 KiB, Adler-32; one allocation of the file's size, no deflater.
+     */
+    private static byte[] stored(Image image) {
+        int w = image.width();
+        int h = image.height();
+        int c = image.channels();
+        int row = w * c;
+        long rawLen = (long) (row + 1) * h;
+        long blocks = Math.max(1, (rawLen + STORED_BLOCK - 1) / STORED_BLOCK);
+        int idatLen = Math.toIntExact(2 + rawLen + 5 * blocks + 4);
+        byte[] ihdr = ihdr(image);
+        byte[] png = new byte[Math.addExact(SIGNATURE.length + 12 + ihdr.length + 12 + 12, idatLen)];
+        int idatAt = header(png, ihdr);
+        putInt(png, idatAt, idatLen);
+        png[idatAt + 4] = 'I';
+        png[idatAt + 5] = 'D';
+        png[idatAt + 6] = 'A';
+        png[idatAt + 7] = 'T';
+        int at = idatAt + 8;
+        png[at++] = 0x78; // zlib: deflate, 32 KiB window
+        png[at++] = 0x01; // no preset dictionary, fastest; (0x7801 % 31 == 0)
+        byte[] line = new byte[row + 1]; // filter byte "none", then the row
+        byte[] d = image.data();
+        Adler32 adler = new Adler32();
+        long remaining = rawLen;
+        int blockLeft = 0;
+        for (int y = 0; y < h; y++) {
+            int s = y * row;
+            if (c == 1) {
+                System.arraycopy(d, s, line, 1, row);
+            } else {
+                for (int x = 0; x < row; x += 3) {
+                    line[1 + x] = d[s + x + 2];
+                    line[2 + x] = d[s + x + 1];
+                    line[3 + x] = d[s + x];
+                }
+            }
+            adler.update(line, 0, line.length);
+            int off = 0;
+            while (off < line.length) {
+                if (blockLeft == 0) {
+                    blockLeft = (int) Math.min(STORED_BLOCK, remaining);
+                    png[at] = (byte) (remaining <= STORED_BLOCK ? 1 : 0); // BFINAL, BTYPE 00
+                    png[at + 1] = (byte) blockLeft;
+                    png[at + 2] = (byte) (blockLeft >>> 8);
+                    png[at + 3] = (byte) ~blockLeft;
+                    png[at + 4] = (byte) (~blockLeft >>> 8);
+                    at += 5;
+                }
+                int n = Math.min(blockLeft, line.length - off);
+                System.arraycopy(line, off, png, at, n);
+                at += n;
+                off += n;
+                blockLeft -= n;
+                remaining -= n;
+            }
+        }
+        putInt(png, at, (int) adler.getValue());
+        at += 4;
+        CRC32 crc = new CRC32();
+        crc.update(png, idatAt + 4, 4 + idatLen);
+        putInt(png, at, (int) crc.getValue());
+        at += 4;
+        chunk(png, at, "IEND", ihdr, 0);
+        return png;
+    }
+
+    /**
+     * How much deflate effort the frame is worth: the order-0 entropy of its rows {@code 0, 32, 64, ...}
+     * (every 32nd, or every {@code height / 16}th in frames under 512 rows) filtered "up" estimates
+     * what Huffman coding would leave, and that ratio decides ({@link #MIN_SAVING}, {@link #REDUNDANT}).
      */
     public static Effort effortFor(Image image) {
         int w = image.width();
         int h = image.height();
         int row = w * image.channels();
-        int every = Math.max(1, Math.min(SAMPLE_EVERY, h / 16)); // at least ~16 rows: Huffman tables cost bytes too
-        int rows = (h + every - 1) / every;
-        byte[] sample = new byte[Math.multiplyExact(rows, row)];
+        int every = Math.max(1, Math.min(SAMPLE_EVERY, h / 16));
         byte[] d = image.data();
-        for (int i = 0; i < rows; i++) {
-            int y = i * every;
+        int[] histogram = new int[256];
+        long n = 0;
+        for (int y = 0; y < h; y += every) {
             int s = y * row;
-            int o = i * row;
             if (y == 0) {
-                System.arraycopy(d, s, sample, o, row);
+                for (int x = 0; x < row; x++) {
+                    histogram[d[s + x] & 0xff]++;
+                }
             } else {
                 for (int x = 0; x < row; x++) {
-                    sample[o + x] = (byte) (d[s + x] - d[s + x - row]);
+                    histogram[(d[s + x] - d[s + x - row]) & 0xff]++;
                 }
             }
+            n += row;
         }
-        Deflater def = new Deflater(1, true);
-        try {
-            def.setStrategy(Deflater.HUFFMAN_ONLY);
-            def.setInput(sample);
-            def.finish();
-            byte[] sink = new byte[64 * 1024];
-            long out = 0;
-            while (!def.finished()) {
-                out += def.deflate(sink);
+        // Huffman coding gets within a few percent of the order-0 entropy; tables and block headers
+        // are not counted, which matters only for frames too small to matter.
+        double bits = 0;
+        for (int count : histogram) {
+            if (count > 0) {
+                double p = count / (double) n;
+                bits -= p * Math.log(p);
             }
-            double ratio = out / (double) Math.max(1, sample.length);
-            if (ratio > 1 - MIN_SAVING) {
-                return Effort.STORED;
-            }
-            return ratio > REDUNDANT ? Effort.HUFFMAN : Effort.FAST;
-        } finally {
-            def.end();
         }
+        double ratio = bits / Math.log(2) / 8;
+        if (ratio > 1 - MIN_SAVING) {
+            return Effort.STORED;
+        }
+        return ratio > REDUNDANT ? Effort.HUFFMAN : Effort.FAST;
     }
 
     /** PNG scanlines: a filter byte, then the row (RGB for BGR input), filtered. */
@@ -185,14 +264,14 @@ public final class PngWriter {
     }
 
     private static Deflated deflate(byte[] raw, Effort effort) {
-        Deflater def = new Deflater(effort == Effort.STORED ? 0 : 1);
+        Deflater def = new Deflater(1);
         try {
             if (effort == Effort.HUFFMAN) {
                 def.setStrategy(Deflater.HUFFMAN_ONLY);
             }
             def.setInput(raw);
             def.finish();
-            // zlib's bound for stored blocks: 5 bytes per 64 KiB block, plus header and checksum
+            // deflate's output can exceed its input by 5 bytes per 64 KiB block, plus header and checksum
             byte[] buf = new byte[raw.length + (raw.length >>> 12) + 64];
             int n = 0;
             while (!def.finished()) {

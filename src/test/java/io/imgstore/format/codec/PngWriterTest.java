@@ -63,7 +63,8 @@ class PngWriterTest {
 
     @Test
     void oddSizesAndSingleRows() {
-        for (int[] hw : new int[][] {{1, 1}, {1, 17}, {7, 3}, {33, 1}, {65, 31}}) {
+        // 1x65534 gray: exactly one full stored block; 2x21845x3: two; 300x400x3: several
+        for (int[] hw : new int[][] {{1, 1}, {1, 17}, {7, 3}, {33, 1}, {65, 31}, {1, 65534}, {2, 21845}, {300, 400}}) {
             for (int c : new int[] {1, 3}) {
                 for (String kind : new String[] {"noise", "flat"}) {
                     Image img = content(kind, hw[0], hw[1], c, hw[0] * 31L + hw[1]);
