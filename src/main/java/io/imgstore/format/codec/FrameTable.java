@@ -13,6 +13,7 @@ final class FrameTable {
     private final boolean[] keyframe;
     /** For each frame, the index of the last keyframe at or before it (presentation order), or -1. */
     private final int[] keyBefore;
+    private final int longestGroup;
 
     private FrameTable(long[] pts, boolean[] keyframe) {
         this.pts = pts;
@@ -25,6 +26,11 @@ final class FrameTable {
             }
             keyBefore[i] = last;
         }
+        int longest = 0;
+        for (int i = 0; i < keyBefore.length; i++) {
+            longest = Math.max(longest, i - Math.max(0, keyBefore[i]) + 1);
+        }
+        this.longestGroup = longest;
     }
 
     /** Collects packets in demux (decode) order, then sorts them into presentation order. */
@@ -99,11 +105,7 @@ final class FrameTable {
 
     /** The most frames from a keyframe to the next one (or to the end), the longest decode run of a read. */
     int longestGroup() {
-        int longest = 0;
-        for (int i = 0; i < keyBefore.length; i++) {
-            longest = Math.max(longest, i - Math.max(0, keyBefore[i]) + 1);
-        }
-        return longest;
+        return longestGroup;
     }
 
     /** Number of keyframes. */

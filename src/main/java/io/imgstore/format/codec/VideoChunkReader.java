@@ -126,20 +126,22 @@ public final class VideoChunkReader implements AutoCloseable {
     /** Thread count meaning "choose from the chunk" ({@link #autoThreads}). */
     static final int AUTO_THREADS = -1;
 
-    /** Frames of at least this many pixels, in groups of pictures at least {@link #LONG_GROUP} long, get two threads. */
+    /** Frames of at least this many pixels get two decoder threads ({@link #autoThreads}). */
     static final long LARGE_FRAME_PIXELS = 1_000_000;
 
-    /** See {@link #LARGE_FRAME_PIXELS}. */
+    /** Groups of pictures at least this long count as long ({@link #hasLongGroups}). */
     static final int LONG_GROUP = 32;
 
     /**
-     * Decoder threads for a chunk: two frame threads where a read decodes long runs of large frames
-     * (a random 1920x1200 frame of a Python imgstore chunk, keyframe every 250: 1.2x faster for one
-     * client, measured by {@code LongGopBench}, at ~18 % more CPU), one elsewhere (short groups of
-     * pictures: frame threading adds a frame of latency and gained nothing measurable).
+     * Decoder threads for a chunk: two frame threads for frames of a megapixel or more, one below.
+     * Measured with one client (the other core idle) on camera-like 1920x1200 gray: a random frame of
+     * our ingest's stores (keyframe every 10) over HTTP, median 22.5-24.1 ms vs 26.9-27.6 ms with one
+     * thread at about the same CPU per frame; of a Python imgstore chunk (keyframe every 250,
+     * {@code LongGopBench}) 1.2x faster at ~18 % more CPU. Small frames: no gain (512x512 colour
+     * 0.83-0.93x), so one thread, which also keeps concurrent readers from competing for cores.
      */
-    static int autoThreads(int width, int height, int longestGroup) {
-        boolean large = (long) width * height >= LARGE_FRAME_PIXELS && longestGroup >= LONG_GROUP;
+    static int autoThreads(int width, int height) {
+        boolean large = (long) width * height >= LARGE_FRAME_PIXELS;
         return large && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
     }
 
@@ -344,7 +346,7 @@ public final class VideoChunkReader implements AutoCloseable {
         } else {
             tableFromIndex = true;
         }
-        decoderThreads = threads == AUTO_THREADS ? autoThreads(par.width(), par.height(), table.longestGroup()) : threads;
+        decoderThreads = threads == AUTO_THREADS ? autoThreads(par.width(), par.height()) : threads;
         dec.thread_count(decoderThreads);
         dec.thread_type(Ff.THREAD_FRAME | Ff.THREAD_SLICE);
         r = avcodec_open2(dec, codec, (AVDictionary) null);

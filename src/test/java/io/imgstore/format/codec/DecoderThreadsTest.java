@@ -11,26 +11,25 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How many threads a store's decoder gets: two only for long runs of large frames. */
+/** How many threads a store's decoder gets: two for large frames, one for small ones. */
 class DecoderThreadsTest {
 
     @Test
-    void autoChoosesTwoThreadsOnlyForLongGroupsOfLargeFrames() {
+    void autoChoosesTwoThreadsForLargeFramesOnly() {
         int multi = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
-        assertEquals(multi, VideoChunkReader.autoThreads(1920, 1200, 250));
-        assertEquals(multi, VideoChunkReader.autoThreads(1000, 1000, 32));
-        assertEquals(1, VideoChunkReader.autoThreads(1920, 1200, 10), "short groups");
-        assertEquals(1, VideoChunkReader.autoThreads(1000, 1000, 31), "short groups");
-        assertEquals(1, VideoChunkReader.autoThreads(512, 512, 250), "small frames");
+        assertEquals(multi, VideoChunkReader.autoThreads(1920, 1200));
+        assertEquals(multi, VideoChunkReader.autoThreads(1000, 1000));
+        assertEquals(1, VideoChunkReader.autoThreads(999, 1000), "below a megapixel");
+        assertEquals(1, VideoChunkReader.autoThreads(512, 512), "small frames");
     }
 
     @Test
     void storeReadersChooseFromTheChunkAndReadExactly(@TempDir Path dir) {
-        Path shortGroups = write(dir.resolve("short.mp4"), 10);
-        Path longGroups = write(dir.resolve("long.mp4"), 40);
+        Path small = write(dir.resolve("small.mp4"), 480, 640);
+        Path large = write(dir.resolve("large.mp4"), 1000, 1008);
         int multi = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
-        try (VideoChunkReader s = VideoChunkReader.open(StoreFiles.LOCAL, shortGroups, false);
-             VideoChunkReader l = VideoChunkReader.open(StoreFiles.LOCAL, longGroups, false)) {
+        try (VideoChunkReader s = VideoChunkReader.open(StoreFiles.LOCAL, small, false);
+             VideoChunkReader l = VideoChunkReader.open(StoreFiles.LOCAL, large, false)) {
             assertEquals(1, s.decoderThreads());
             assertEquals(multi, l.decoderThreads());
             for (int i : new int[] {37, 3, 39, 20, 0, 21, 38}) {
@@ -40,12 +39,12 @@ class DecoderThreadsTest {
         }
     }
 
-    private static Path write(Path file, int keyframeInterval) {
-        VideoEncoderSettings settings = VideoEncoderSettings.defaults().withKeyframeInterval(keyframeInterval);
-        try (VideoChunkWriter w = VideoChunkWriter.create(file, StoreFormat.AVC1_MP4, 1000, 1008, false,
+    private static Path write(Path file, int height, int width) {
+        VideoEncoderSettings settings = VideoEncoderSettings.defaults().withKeyframeInterval(16);
+        try (VideoChunkWriter w = VideoChunkWriter.create(file, StoreFormat.AVC1_MP4, height, width, false,
                 PixelType.UINT8, settings)) {
             for (int i = 0; i < 40; i++) {
-                Image img = Barcode.frame(i, 1000, 1008, false);
+                Image img = Barcode.frame(i, height, width, false);
                 w.write(img);
             }
         }
