@@ -24,10 +24,17 @@ import java.util.Random;
  *     ROUNDS READS STORE...
  * </pre>
  *
- * Variants: {@code decode-all} ({@code -Dimgstore.reader.skipNonRef=false}) and {@code skip-nonref}
- * (the default). Each round opens every store afresh (cold decoders, empty frame cache), reads
- * {@code READS} random frames (the same sequence for every variant of a round) and reports wall ms
- * per read (median and p90 over the rounds' reads) and process CPU ms per read (all threads).
+ * Variants, each adding one change of the third round of the performance issue (the last is the
+ * default): before ({@code -Dimgstore.reader.skipNonRef=false -Dimgstore.reader.threads=1
+ * -Dimgstore.pool.longGroups=false}), + skipping non-reference frames, + parking decoders by memory
+ * for long groups of pictures, + automatic decoder threads. Each round opens every store afresh (2
+ * decoders per store, the service's default; default frame cache), reads {@code READS} random frames (the
+ * same sequence for every variant of a round) and reports wall ms per read (median and p90 over the
+ * rounds' reads) and process CPU ms per read (all threads).
+ *
+ * <p>Other modes: {@code sequential CHUNK COLOR THREADS REPS} (readNext over a whole chunk),
+ * {@code open REPS CHUNK...} (open plus the last frame), {@code memory CHUNK COLOR} (resident bytes
+ * of eight readers that have decoded).
  */
 public final class LongGopBench {
 
@@ -35,6 +42,10 @@ public final class LongGopBench {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("ffmpeg")) { // the path of JavaCV's ffmpeg binary
+            System.out.println(org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
+            return;
+        }
         if (args[0].equals("sequential")) { // sequential CHUNK COLOR THREADS REPS
             for (int rep = 0; rep < Integer.parseInt(args[4]); rep++) {
                 long t0 = System.nanoTime();
@@ -76,9 +87,13 @@ public final class LongGopBench {
         System.out.printf("# LongGopBench %s, %d cores, load %s, %d rounds x %d uniform random reads%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), load(), rounds, reads);
         System.out.println();
-        System.out.println("| store | variant | wall ms median | wall ms p90 | CPU ms per read | vs decode-all (median) | load |");
+        System.out.println("| store | variant | wall ms median | wall ms p90 | CPU ms per read | vs before (median) | load |");
         System.out.println("|---|---|---|---|---|---|---|");
-        String[] variants = {"decode-all", "skip-nonref", "skip-nonref, 2 threads", "decode-all, 2 threads"};
+        // before: every frame decoded, 1 thread, decoders-per-store parked; then each change added
+        String[] variants = {"before (decode all, 1 thread, 2 parked)", "+ skip non-reference frames",
+            "+ park by memory (long groups)", "+ auto threads (= default now)"};
+        String[][] settings = {
+            {"false", "1", "false"}, {"true", "1", "false"}, {"true", "1", "true"}, {"true", "auto", "true"}};
         for (int s = 2; s < args.length; s++) {
             Path dir = Path.of(args[s]);
             List<List<Double>> walls = new ArrayList<>();
@@ -88,8 +103,10 @@ public final class LongGopBench {
             }
             for (int r = 0; r < rounds; r++) {
                 for (int v = 0; v < variants.length; v++) {
-                    System.setProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY, v == 0 || v == 3 ? "false" : "true");
-                    System.setProperty(VideoChunkReader.THREADS_PROPERTY, v >= 2 ? "2" : "1");
+                    System.setProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY, settings[v][0]);
+                    System.setProperty(VideoChunkReader.THREADS_PROPERTY, settings[v][1]);
+                    System.setProperty(io.imgstore.format.internal.VideoFrameSource.LONG_GROUP_PARKING_PROPERTY,
+                            settings[v][2]);
                     Random rnd = new Random(1000 + r);
                     try (ImgStore store = ImgStore.open(dir, Integer.getInteger("bench.decoders", 2))) {
                         int n = store.frameCount();
@@ -119,6 +136,8 @@ public final class LongGopBench {
             }
         }
         System.clearProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
+        System.clearProperty(VideoChunkReader.THREADS_PROPERTY);
+        System.clearProperty(io.imgstore.format.internal.VideoFrameSource.LONG_GROUP_PARKING_PROPERTY);
         System.out.println("# done, load " + load());
     }
 

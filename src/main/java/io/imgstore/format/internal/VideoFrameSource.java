@@ -140,6 +140,9 @@ public final class VideoFrameSource implements FrameSource {
      */
     static final long LONG_GROUP_PARKING_BYTES = 64L << 20;
 
+    /** {@code -Dimgstore.pool.longGroups=false}: {@code maxIdle} for every chunk (the old rule, for benchmarks). */
+    public static final String LONG_GROUP_PARKING_PROPERTY = "imgstore.pool.longGroups";
+
     /** Most decoders parked per store, however small its frames. */
     public static final int MAX_PARKED = 16;
 
@@ -152,7 +155,7 @@ public final class VideoFrameSource implements FrameSource {
      * decoders cost 1.3x less CPU per uniform random read than 2.
      */
     public int limitFor(VideoChunkReader reader) {
-        if (!reader.hasLongGroups()) {
+        if (!reader.hasLongGroups() || "false".equals(System.getProperty(LONG_GROUP_PARKING_PROPERTY))) {
             return maxIdle;
         }
         long fit = LONG_GROUP_PARKING_BYTES / Math.max(1, reader.residentBytesEstimate());
