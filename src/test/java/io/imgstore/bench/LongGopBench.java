@@ -56,6 +56,8 @@ public final class LongGopBench {
                     for (int i = 0; i < n; i++) {
                         r.readNext();
                     }
+                    System.out.printf("decoded %d, seeks %d, retries %d, threads %d: ", r.decodedFrameCount(),
+                            r.seekCount(), r.retryCount(), r.decoderThreads());
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("readNext %d frames in %.3f s: %.1f fps%n", n, s, n / s);
@@ -74,6 +76,34 @@ public final class LongGopBench {
                 }
                 System.out.printf("open + last frame %s: median %.2f ms, p90 %.2f ms%n", args[a], median(ms),
                         pct(ms, 0.9));
+            }
+            return;
+        }
+        if (args[0].equals("graydiff")) { // graydiff STORE N: gray frames by table vs by swscale
+            try (ImgStore a = ImgStore.open(Path.of(args[1]))) {
+                long diff = 0;
+                long max = 0;
+                long total = 0;
+                for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+                    System.setProperty(VideoChunkReader.GRAY_LUT_PROPERTY, "true");
+                    io.imgstore.format.codec.DecodedFrameCache.shared().setCapacity(0);
+                    byte[] t;
+                    byte[] w;
+                    try (ImgStore x = ImgStore.open(Path.of(args[1]))) {
+                        t = x.getFrameByIndex(i).image().data();
+                    }
+                    System.setProperty(VideoChunkReader.GRAY_LUT_PROPERTY, "false");
+                    try (ImgStore x = ImgStore.open(Path.of(args[1]))) {
+                        w = x.getFrameByIndex(i).image().data();
+                    }
+                    for (int k = 0; k < t.length; k++) {
+                        int dd = Math.abs((t[k] & 0xff) - (w[k] & 0xff));
+                        diff += dd > 0 ? 1 : 0;
+                        max = Math.max(max, dd);
+                    }
+                    total += t.length;
+                }
+                System.out.printf("table vs swscale: %d of %d pixels differ, max %d%n", diff, total, max);
             }
             return;
         }

@@ -158,4 +158,37 @@ class FixtureVideoTest {
             assertTrue(skippedDecodes < allDecodes, file + ": no frame skipped (" + allDecodes + " decoded)");
         }
     }
+
+    /** Gray frames of limited-range chunks expanded by the table equal swscale's expansion, pixel for pixel. */
+    @TestFactory
+    Stream<DynamicTest> grayRangeTableEqualsSwscale() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Fixtures.Store s : Fixtures.all()) {
+            if (s.storeClass().equals("VideoImgStore")) {
+                tests.add(DynamicTest.dynamicTest(s.dir().getFileName().toString(), () -> {
+                    Path file = s.videoChunk(s.chunks().get(0));
+                    long capacity = DecodedFrameCache.shared().capacity();
+                    DecodedFrameCache.shared().setCapacity(0);
+                    try (VideoChunkReader byTable = VideoChunkReader.open(file, false)) {
+                        List<byte[]> table = new ArrayList<>();
+                        for (int i = 0; i < byTable.frameCount(); i++) {
+                            table.add(byTable.read(i).data());
+                        }
+                        System.setProperty(VideoChunkReader.GRAY_LUT_PROPERTY, "false");
+                        try (VideoChunkReader bySwscale = VideoChunkReader.open(file, false)) {
+                            for (int i = 0; i < table.size(); i++) {
+                                org.junit.jupiter.api.Assertions.assertArrayEquals(bySwscale.read(i).data(), table.get(i),
+                                        file + " frame " + i);
+                            }
+                        }
+                    } finally {
+                        System.clearProperty(VideoChunkReader.GRAY_LUT_PROPERTY);
+                        DecodedFrameCache.shared().setCapacity(capacity);
+                    }
+                }));
+            }
+        }
+        assertFalse(tests.isEmpty(), "the manifest lists no video stores");
+        return tests.stream();
+    }
 }
