@@ -26,8 +26,9 @@ import java.util.Random;
  *
  * Variants, each adding one change of the third round of the performance issue (the last is the
  * default): before ({@code -Dimgstore.reader.skipNonRef=false -Dimgstore.reader.threads=1
- * -Dimgstore.pool.longGroups=false}), + skipping non-reference frames, + parking decoders by memory
- * for long groups of pictures, + automatic decoder threads. Each round opens every store afresh (2
+ * -Dimgstore.pool.longGroups=false -Dimgstore.frameCache.keepAlways=true}), + skipping non-reference
+ * frames, + parking decoders by memory for long groups of pictures, + automatic decoder threads, +
+ * keeping frames decoded on the way only for clients moving backwards. Each round opens every store afresh (2
  * decoders per store, the service's default; default frame cache), reads {@code READS} random frames (the
  * same sequence for every variant of a round) and reports wall ms per read (median and p90 over the
  * rounds' reads) and process CPU ms per read (all threads).
@@ -120,10 +121,11 @@ public final class LongGopBench {
         System.out.println("| store | variant | wall ms median | wall ms p90 | CPU ms per read | vs before (median) | load |");
         System.out.println("|---|---|---|---|---|---|---|");
         // before: every frame decoded, 1 thread, decoders-per-store parked; then each change added
-        String[] variants = {"before (decode all, 1 thread, 2 parked)", "+ skip non-reference frames",
-            "+ park by memory (long groups)", "+ auto threads (= default now)"};
-        String[][] settings = {
-            {"false", "1", "false"}, {"true", "1", "false"}, {"true", "1", "true"}, {"true", "auto", "true"}};
+        String[] variants = {"before (decode all, 1 thread, 2 parked, keep on every long run)",
+            "+ skip non-reference frames", "+ park by memory (long groups)", "+ auto threads",
+            "+ keep only when moving back (= default now)"};
+        String[][] settings = {{"false", "1", "false", "true"}, {"true", "1", "false", "true"},
+            {"true", "1", "true", "true"}, {"true", "auto", "true", "true"}, {"true", "auto", "true", "false"}};
         for (int s = 2; s < args.length; s++) {
             Path dir = Path.of(args[s]);
             List<List<Double>> walls = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class LongGopBench {
                     System.setProperty(VideoChunkReader.THREADS_PROPERTY, settings[v][1]);
                     System.setProperty(io.imgstore.format.internal.VideoFrameSource.LONG_GROUP_PARKING_PROPERTY,
                             settings[v][2]);
+                    System.setProperty(VideoChunkReader.KEEP_ALWAYS_PROPERTY, settings[v][3]);
                     Random rnd = new Random(1000 + r);
                     try (ImgStore store = ImgStore.open(dir, Integer.getInteger("bench.decoders", 2))) {
                         int n = store.frameCount();
@@ -167,6 +170,7 @@ public final class LongGopBench {
         }
         System.clearProperty(VideoChunkReader.NON_REF_SKIPPING_PROPERTY);
         System.clearProperty(VideoChunkReader.THREADS_PROPERTY);
+        System.clearProperty(VideoChunkReader.KEEP_ALWAYS_PROPERTY);
         System.clearProperty(io.imgstore.format.internal.VideoFrameSource.LONG_GROUP_PARKING_PROPERTY);
         System.out.println("# done, load " + load());
     }

@@ -200,4 +200,38 @@ class IndexOpenAndFrameCacheTest {
         Collections.shuffle(order, new Random(7));
         return order;
     }
+
+    /**
+     * Frames decoded on the way are kept only for a client moving backwards (the previous read of
+     * the file a little ahead: within the frames a quarter of the cache holds, here 8); jumps ahead
+     * and far back keep the returned frame alone.
+     */
+    @org.junit.jupiter.api.Test
+    void framesOnTheWayAreKeptOnlyWhenTheClientMovesBackwards() {
+        DecodedFrameCache cache = DecodedFrameCache.shared();
+        long frameBytes = (long) HEIGHT * WIDTH;
+        long capacity = cache.capacity();
+        cache.clear();
+        cache.setCapacity(32 * frameBytes);
+        try {
+            VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(60);
+            Path file = VideoRoundTripTest.writeBarcodeVideo(tmp, StoreFormat.AVC1_MP4, false, FRAMES, HEIGHT, WIDTH, s,
+                    0);
+            try (VideoChunkReader r = VideoChunkReader.open(file, false)) {
+                // 103: frames 95..102 kept on the way (100 was cached already), and 103 itself
+                int[][] readsAndFramesCached = {{100, 1}, {110, 2}, {50, 3}, {105, 4}, {103, 4 + 8 - 1 + 1}};
+                for (int[] rc : readsAndFramesCached) {
+                    assertEquals(rc[0], Barcode.decodeStrict(r.read(rc[0])), "frame " + rc[0]);
+                    assertEquals(rc[1] * frameBytes, cache.bytes(), "frames cached after reading " + rc[0]);
+                }
+                long hits = cache.hits();
+                assertEquals(102, Barcode.decodeStrict(r.read(102)));
+                assertEquals(95, Barcode.decodeStrict(r.read(95)));
+                assertEquals(hits + 2, cache.hits(), "the next steps back are copies");
+            }
+        } finally {
+            cache.clear();
+            cache.setCapacity(capacity);
+        }
+    }
 }
