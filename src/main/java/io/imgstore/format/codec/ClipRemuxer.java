@@ -33,6 +33,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.storage.StoreFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -69,9 +70,19 @@ import org.bytedeco.javacpp.Pointer;
  * (no B-frames, so the n-th packet is the n-th frame, as {@link FrameTable} orders them) and enough
  * packets. Otherwise it gives the reason and the caller re-encodes ({@link FragmentedMp4Writer}).
  *
- * <p>Native memory (format contexts, packets, the I/O context and its buffer, the option dictionary)
- * is freed before each method returns, also on failure. Chunk files are opened by path; the caller
- * checks them against its root.
+ * <p>Chunk files are read through a {@link StoreFiles}, as {@link VideoChunkReader#open(StoreFiles,
+ * Path, boolean)} reads them: a {@linkplain StoreFiles#localFile local file} by path (FFmpeg's own
+ * file I/O, the fast path), any other (object storage, memory) through a {@link ChannelAvio} over
+ * {@link StoreFiles#newChannel}. The caller gives paths its {@code StoreFiles} checks against its
+ * root ({@link #plan(List)} reads local files, {@link StoreFiles#LOCAL}).
+ *
+ * <p>Each chunk's packets are demuxed twice, once by {@link #plan} and once by {@link Plan#copy}:
+ * the decision (copy or re-encode, the response's {@code X-Clip-Mode}) is made before anything is
+ * written, and keeping the packets between the two would hold the whole clip in memory.
+ *
+ * <p>Native memory (format contexts, custom I/O contexts with their buffers and channels, packets,
+ * the output I/O context and its buffer, the option dictionary) is freed before each method
+ * returns, also on failure.
  */
 public final class ClipRemuxer {
 
@@ -86,10 +97,12 @@ public final class ClipRemuxer {
 
     /** Runs that {@link #plan} found copyable. */
     public static final class Plan {
+        private final StoreFiles files;
         private final List<Run> runs;
         private final int frames;
 
-        private Plan(List<Run> runs) {
+        private Plan(StoreFiles files, List<Run> runs) {
+            this.files = files;
             this.runs = List.copyOf(runs);
             this.frames = runs.stream().mapToInt(Run::count).sum();
         }
@@ -106,7 +119,7 @@ public final class ClipRemuxer {
          * @throws ImgStoreException    when a chunk cannot be read or the muxer fails
          */
         public void copy(double fps, OutputStream out) {
-            remux(runs, fps, out);
+            remux(files, runs, fps, out);
         }
     }
 
@@ -127,8 +140,18 @@ public final class ClipRemuxer {
     private ClipRemuxer() {
     }
 
-    /** Whether {@code runs} (in clip order) can be copied without re-encoding; demuxes packets only. */
+    /** {@link #plan(StoreFiles, List)} of local chunk files ({@link StoreFiles#LOCAL}). */
     public static Decision plan(List<Run> runs) {
+        return plan(StoreFiles.LOCAL, runs);
+    }
+
+    /**
+     * Whether {@code runs} (in clip order) of chunk files read through {@code files} can be copied
+     * without re-encoding; demuxes packets only.
+     *
+     * @throws ImgStoreException when a chunk cannot be opened
+     */
+    public static Decision plan(StoreFiles files, List<Run> runs) {
         Ff.init();
         if (runs.isEmpty()) {
             return new Decision(Optional.empty(), "no frames");
@@ -136,9 +159,8 @@ public final class ClipRemuxer {
         ChunkParams first = null;
         for (Run run : runs) {
             String why;
-            AVFormatContext in = open(run.file());
-            AVPacket pkt = av_packet_alloc();
-            try {
+            try (Input input = Input.open(files, run.file())) {
+                AVFormatContext in = input.ctx;
                 int stream = videoStream(in);
                 if (stream < 0) {
                     return new Decision(Optional.empty(), run.file().getFileName() + ": not one video stream");
@@ -156,19 +178,28 @@ public final class ClipRemuxer {
                 } else if (!first.equals(p)) {
                     return new Decision(Optional.empty(), "codec parameters differ between chunks");
                 }
-                why = scan(in, pkt, stream, run);
-            } finally {
-                av_packet_free(pkt);
-                avformat_close_input(in);
+                why = scan(in, stream, run);
             }
             if (why != null) {
                 return new Decision(Optional.empty(), run.file().getFileName() + ": " + why);
             }
         }
-        return new Decision(Optional.of(new Plan(runs)), "copy");
+        return new Decision(Optional.of(new Plan(files, runs)), "copy");
     }
 
     /** null when the run's packets can be copied, else why not. */
+    private static String scan(AVFormatContext in, int stream, Run run) {
+        AVPacket pkt = av_packet_alloc();
+        if (pkt == null || pkt.isNull()) {
+            throw new OutOfMemoryError("av_packet_alloc failed");
+        }
+        try {
+            return scan(in, pkt, stream, run);
+        } finally {
+            av_packet_free(pkt);
+        }
+    }
+
     private static String scan(AVFormatContext in, AVPacket pkt, int stream, Run run) {
         int position = 0;
         long lastPts = Long.MIN_VALUE;
@@ -198,7 +229,7 @@ public final class ClipRemuxer {
         return null;
     }
 
-    private static void remux(List<Run> runs, double fps, OutputStream out) {
+    private static void remux(StoreFiles files, List<Run> runs, double fps, OutputStream out) {
         Ff.init();
         AVRational rate = av_d2q(fps, 100_000);
         AVRational frameTb = av_inv_q(rate); // one tick per frame
@@ -231,7 +262,8 @@ public final class ClipRemuxer {
             int frame = 0;
             boolean headerWritten = false;
             for (Run run : runs) {
-                AVFormatContext in = open(run.file());
+                Input input = Input.open(files, run.file());
+                AVFormatContext in = input.ctx;
                 try {
                     int stream = videoStream(in);
                     if (stream < 0) {
@@ -280,7 +312,7 @@ public final class ClipRemuxer {
                     }
                 } finally {
                     av_packet_unref(pkt);
-                    avformat_close_input(in);
+                    input.close();
                 }
             }
             int r = av_write_trailer(oc);
@@ -305,22 +337,85 @@ public final class ClipRemuxer {
         }
     }
 
-    private static AVFormatContext open(Path file) {
-        AVFormatContext in = avformat_alloc_context();
-        if (in == null || in.isNull()) {
-            throw new OutOfMemoryError("avformat_alloc_context failed");
+    /**
+     * A demuxer over one chunk file: by path when {@code files} has it as a local file, else through
+     * a {@link ChannelAvio} (as {@link VideoChunkReader} decides). {@link #close} closes the input,
+     * then frees the custom I/O (which {@code avformat_close_input} leaves alone).
+     */
+    private static final class Input implements AutoCloseable {
+        final AVFormatContext ctx;
+        private final ChannelAvio io;
+
+        private Input(AVFormatContext ctx, ChannelAvio io) {
+            this.ctx = ctx;
+            this.io = io;
         }
-        int r = avformat_open_input(in, file.toAbsolutePath().toString(), null, null);
-        if (r < 0) {
-            // avformat_open_input frees the context on failure
-            throw new ImgStoreException("cannot open " + file.getFileName() + ": " + Ff.err(r));
+
+        static Input open(StoreFiles files, Path file) {
+            Optional<Path> local = files.localFile(file);
+            return local.isPresent() ? new Input(openPath(local.get()), null) : openViaChannel(files, file);
         }
-        r = avformat_find_stream_info(in, (AVDictionary) null);
-        if (r < 0) {
-            avformat_close_input(in);
-            throw new ImgStoreException("cannot read " + file.getFileName() + ": " + Ff.err(r));
+
+        private static AVFormatContext openPath(Path file) {
+            AVFormatContext in = avformat_alloc_context();
+            if (in == null || in.isNull()) {
+                throw new OutOfMemoryError("avformat_alloc_context failed");
+            }
+            int r = avformat_open_input(in, file.toAbsolutePath().toString(), null, null);
+            if (r < 0) {
+                // avformat_open_input frees the context on failure
+                throw new ImgStoreException("cannot open " + file.getFileName() + ": " + Ff.err(r));
+            }
+            r = avformat_find_stream_info(in, (AVDictionary) null);
+            if (r < 0) {
+                avformat_close_input(in);
+                throw new ImgStoreException("cannot read " + file.getFileName() + ": " + Ff.err(r));
+            }
+            return in;
         }
-        return in;
+
+        /**
+         * The format context is allocated here with its {@code pb} set, so FFmpeg reads through the
+         * callbacks; the file name is only a hint for probing. Every failure frees what was made.
+         */
+        private static Input openViaChannel(StoreFiles files, Path file) {
+            ChannelAvio io = ChannelAvio.open(files, file); // CorruptStoreException when it cannot be opened
+            AVFormatContext in = null;
+            boolean opened = false;
+            try {
+                in = avformat_alloc_context();
+                if (in == null || in.isNull()) {
+                    throw new OutOfMemoryError("avformat_alloc_context failed");
+                }
+                in.pb(io.context());
+                int r = avformat_open_input(in, file.getFileName().toString(), null, null);
+                if (r < 0) {
+                    in = null; // avformat_open_input frees the context on failure, not the custom I/O
+                    throw new ImgStoreException("cannot open " + file.getFileName() + ": " + Ff.err(r));
+                }
+                r = avformat_find_stream_info(in, (AVDictionary) null);
+                if (r < 0) {
+                    throw new ImgStoreException("cannot read " + file.getFileName() + ": " + Ff.err(r));
+                }
+                opened = true;
+                return new Input(in, io);
+            } finally {
+                if (!opened) {
+                    if (in != null && !in.isNull()) {
+                        avformat_close_input(in);
+                    }
+                    io.close();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            avformat_close_input(ctx);
+            if (io != null) {
+                io.close();
+            }
+        }
     }
 
     /** The only video stream's index, or -1 when there is none or more than one. */

@@ -108,14 +108,13 @@ class ClipService {
     /**
      * The stream-copy plan when the clip can be copied without re-encoding: an avc1/mp4 store of
      * 8-bit frames without an image encoding, a run of consecutive frames, each chunk's part
-     * starting on a keyframe (checked by {@link ClipRemuxer#plan} from the packets), its chunks
-     * local files (a store on object storage is re-encoded: its chunks are read through the seam).
+     * starting on a keyframe (checked by {@link ClipRemuxer#plan} from the packets). Chunks are
+     * read through the store's {@link io.imgstore.format.storage.StoreFiles}: local files by path,
+     * others (object storage) through a channel, so such stores are copied too.
      */
     static Optional<ClipRemuxer.Plan> copyPlan(ImgStore store, FrameSelection selection) {
         if (!StoreFormat.AVC1_MP4.equals(store.format()) || store.encoding() != null
-                || store.pixelType() != PixelType.UINT8 || selection.size() == 0
-                || store.files().localFile(store.videoChunkFile(0)).isEmpty()) {
-            // the remuxer opens chunk files by path: stores on object storage re-encode through the seam
+                || store.pixelType() != PixelType.UINT8 || selection.size() == 0) {
             return Optional.empty();
         }
         int[] idx = selection.indexes();
@@ -139,7 +138,7 @@ class ClipService {
             }
         }
         runs.add(new ClipRemuxer.Run(store.videoChunkFile(start.chunk()), start.position(), count));
-        ClipRemuxer.Decision d = ClipRemuxer.plan(runs);
+        ClipRemuxer.Decision d = ClipRemuxer.plan(store.files(), runs);
         if (d.plan().isEmpty()) {
             LOG.debug("clip of {} re-encoded: {}", store.path().getFileName(), d.reason());
         }

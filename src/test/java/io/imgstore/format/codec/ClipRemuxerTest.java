@@ -3,8 +3,11 @@ package io.imgstore.format.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.CountingStoreFiles;
+import io.imgstore.testing.InMemoryStoreFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stream copy of H.264 chunks into one fragmented mp4: the copied clip decodes frame-exactly
  * (barcodes), across chunks too; a run not starting on a keyframe is refused; a failing output
- * stream ends the copy with its exception; native memory is freed by every copy.
+ * stream ends the copy with its exception; native memory is freed by every copy. Chunks that are
+ * not local files (in memory here, object storage in the service) are read through the
+ * {@code StoreFiles} channel ({@link ChannelAvio}) and copied as exactly.
  */
 class ClipRemuxerTest {
 
@@ -43,7 +48,12 @@ class ClipRemuxerTest {
     }
 
     private Path copy(List<ClipRemuxer.Run> runs, String name) throws IOException {
-        ClipRemuxer.Decision d = ClipRemuxer.plan(runs);
+        return copy(io.imgstore.format.storage.StoreFiles.LOCAL, runs, name);
+    }
+
+    private Path copy(io.imgstore.format.storage.StoreFiles files, List<ClipRemuxer.Run> runs, String name)
+            throws IOException {
+        ClipRemuxer.Decision d = ClipRemuxer.plan(files, runs);
         assertThat(d.plan()).as(d.reason()).isPresent();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         d.plan().get().copy(25, out);
@@ -128,6 +138,80 @@ class ClipRemuxerTest {
         // a leaked muxer, I/O buffer or demuxer per copy would be ~100 kB+ each: 30+ MB over 300
         assertThat(physAfter - physBefore).isLessThan(100L * 1024 * 1024);
         assertThat(javacppAfter - javacppBefore).isLessThan(1024 * 1024);
+        assertThat(ClipRemuxer.openSinks()).isZero();
+    }
+
+    @Test
+    void chunksThatAreNotLocalFilesAreReadThroughTheChannelAndCopiedFrameExactly() throws IOException {
+        InMemoryStoreFiles memory = new InMemoryStoreFiles();
+        Path ma = memory.load(a.getParent(), "a").resolve(a.getFileName().toString());
+        Path mb = memory.load(b.getParent(), "b").resolve(b.getFileName().toString());
+        assertThat(Files.exists(ma)).as("in-memory chunks are no files on disk").isFalse();
+        assertThat(memory.localFile(ma)).isEmpty();
+        CountingStoreFiles counting = new CountingStoreFiles(memory);
+        long liveBefore = ChannelAvio.live();
+
+        ClipRemuxer.Decision d = ClipRemuxer.plan(counting,
+                List.of(new ClipRemuxer.Run(ma, 20, 10), new ClipRemuxer.Run(mb, 0, 25)));
+        assertThat(d.plan()).as(d.reason()).isPresent();
+        assertThat(counting.channelsOpened()).as("plan: one channel per chunk").isEqualTo(2);
+        assertThat(counting.channelsOpen()).isZero();
+        counting.reset();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        d.plan().get().copy(25, out);
+        assertThat(counting.channelsOpened()).as("copy: one channel per chunk").isEqualTo(2);
+        assertThat(counting.channelsOpen()).isZero();
+        assertThat(ChannelAvio.live()).as("AVIO contexts still open").isEqualTo(liveBefore);
+        // the packets of 35 frames came through the channels: at least the bytes of the clip's samples
+        long chunkBytes = Files.size(a) + Files.size(b);
+        assertThat(counting.bytesRead()).isGreaterThan(0).isLessThanOrEqualTo(4 * chunkBytes);
+        Path f = tmp.resolve("memory.mp4");
+        Files.write(f, out.toByteArray());
+        try (VideoChunkReader r = VideoChunkReader.open(f, true)) {
+            assertThat(r.frameCount()).isEqualTo(35);
+            for (int k = 0; k < 35; k++) {
+                assertThat(Barcode.decodeStrict(r.read(k))).as("frame %d", k).isEqualTo(k < 10 ? 1020 + k : 2000 + k - 10);
+            }
+        }
+        // the same clip read from the local files is the same bytes
+        byte[] local = Files.readAllBytes(copy(List.of(new ClipRemuxer.Run(a, 20, 10), new ClipRemuxer.Run(b, 0, 25)),
+                "local.mp4"));
+        assertThat(out.toByteArray()).isEqualTo(local);
+    }
+
+    @Test
+    void aChunkThatIsNoVideoOrAbsentFailsThroughTheChannelAndFreesEverything() throws IOException {
+        Path junkDir = Files.createDirectory(tmp.resolve("junk"));
+        Files.write(junkDir.resolve("000000.mp4"), new byte[200_000]);
+        InMemoryStoreFiles memory = new InMemoryStoreFiles();
+        Path junk = memory.load(junkDir, "junk").resolve("000000.mp4");
+        Path ma = memory.load(a.getParent(), "a").resolve(a.getFileName().toString());
+        CountingStoreFiles counting = new CountingStoreFiles(memory);
+        long liveBefore = ChannelAvio.live();
+        assertThatThrownBy(() -> ClipRemuxer.plan(counting, List.of(new ClipRemuxer.Run(junk, 0, 1))))
+                .isInstanceOf(ImgStoreException.class);
+        assertThatThrownBy(() -> ClipRemuxer.plan(counting,
+                List.of(new ClipRemuxer.Run(InMemoryStoreFiles.ROOT.resolve("absent.mp4"), 0, 1))))
+                .isInstanceOf(ImgStoreException.class);
+        // a junk chunk after a good one: the plan fails at the junk, the good chunk's input is freed
+        assertThatThrownBy(() -> ClipRemuxer.plan(counting,
+                List.of(new ClipRemuxer.Run(ma, 0, 10), new ClipRemuxer.Run(junk, 0, 1))))
+                .isInstanceOf(ImgStoreException.class);
+        // a client gone during a copy through the channel: the muxer, inputs and channels are freed
+        ClipRemuxer.Plan plan = ClipRemuxer.plan(counting, List.of(new ClipRemuxer.Run(ma, 0, 30))).plan()
+                .orElseThrow();
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int x) throws IOException {
+                throw new IOException("client gone");
+            }
+        };
+        assertThatThrownBy(() -> plan.copy(25, broken)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("client gone");
+        // junk; absent (no channel); ma and junk; ma in the plan and in the copy
+        assertThat(counting.channelsOpened()).isEqualTo(5);
+        assertThat(ChannelAvio.live()).isEqualTo(liveBefore);
+        assertThat(counting.channelsOpen()).isZero();
         assertThat(ClipRemuxer.openSinks()).isZero();
     }
 }

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
+import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.CountingStoreFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
@@ -123,5 +128,45 @@ class NativeMemoryTest {
                         "RSS grew by " + (physAfter - physBefore) / MB + " MB over 60 writers");
             }
         }
+    }
+
+    @Test
+    void clipRemuxesThroughAChannelReleaseEverything() throws java.io.IOException {
+        // CountingStoreFiles reports no local file: the remuxer opens both chunks through ChannelAvio
+        Path a = VideoRoundTripTest.writeBarcodeVideo(java.nio.file.Files.createDirectory(tmp.resolve("a")), StoreFormat.AVC1_MP4, true, 30, 256, 256,
+                VideoEncoderSettings.defaults().withKeyframeInterval(10), 0);
+        Path b = VideoRoundTripTest.writeBarcodeVideo(java.nio.file.Files.createDirectory(tmp.resolve("b")), StoreFormat.AVC1_MP4, true, 30, 256, 256,
+                VideoEncoderSettings.defaults().withKeyframeInterval(10), 100);
+        CountingStoreFiles counting = new CountingStoreFiles(StoreFiles.LOCAL);
+        List<ClipRemuxer.Run> runs = List.of(new ClipRemuxer.Run(a, 10, 20), new ClipRemuxer.Run(b, 0, 30));
+        long liveBefore = ChannelAvio.live();
+        for (int i = 0; i < 30; i++) {
+            ClipRemuxer.plan(counting, runs).plan().orElseThrow().copy(25, OutputStream.nullOutputStream());
+        }
+        long physBefore = settledPhysicalBytes();
+        long javacppBefore = Pointer.totalBytes();
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            ClipRemuxer.Plan plan = ClipRemuxer.plan(counting, runs).plan().orElseThrow();
+            if (i % 100 == 0) { // now and then, prove the clip is still the right one
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                plan.copy(25, out);
+                assertTrue(out.size() > 1000, "clip of " + out.size() + " bytes");
+            } else {
+                plan.copy(25, OutputStream.nullOutputStream());
+            }
+        }
+        long physAfter = settledPhysicalBytes();
+        long javacppAfter = Pointer.totalBytes();
+        System.out.printf("%d clip plans and copies through channels: RSS %+d kB, JavaCPP bytes %+d%n", n,
+                (physAfter - physBefore) / 1024, javacppAfter - javacppBefore);
+        assertEquals(liveBefore, ChannelAvio.live(), "AVIO contexts still open");
+        assertEquals(0, counting.channelsOpen(), "channels still open");
+        assertEquals(4L * (30 + n), counting.channelsOpened(), "two chunks, opened by the plan and by the copy");
+        assertEquals(0, ClipRemuxer.openSinks());
+        // a leaked demuxer, AVIO context or its 32 kB buffer per open would be 40+ MB over 1,200 opens
+        assertTrue(javacppAfter - javacppBefore < MB, "JavaCPP-allocated bytes grew by " + (javacppAfter - javacppBefore));
+        assertTrue(physAfter - physBefore < 64 * MB,
+                "RSS grew by " + (physAfter - physBefore) / MB + " MB over " + n + " plans and copies");
     }
 }
