@@ -28,7 +28,7 @@ import java.util.Random;
  * default): before ({@code -Dimgstore.reader.skipNonRef=false -Dimgstore.reader.threads=1
  * -Dimgstore.pool.longGroups=false -Dimgstore.frameCache.keepAlways=true}), + skipping non-reference
  * frames, + parking decoders by memory for long groups of pictures, + automatic decoder threads, +
- * keeping frames decoded on the way only for clients moving backwards. Each round opens every store afresh (2
+ * keeping frames decoded on the way only for reads near the previous one (stepping, scrubbing). Each round opens every store afresh (2
  * decoders per store, the service's default; default frame cache), reads {@code READS} random frames (the
  * same sequence for every variant of a round) and reports wall ms per read (median and p90 over the
  * rounds' reads) and process CPU ms per read (all threads).
@@ -123,7 +123,7 @@ public final class LongGopBench {
         // before: every frame decoded, 1 thread, decoders-per-store parked; then each change added
         String[] variants = {"before (decode all, 1 thread, 2 parked, keep on every long run)",
             "+ skip non-reference frames", "+ park by memory (long groups)", "+ auto threads",
-            "+ keep only when moving back (= default now)"};
+            "+ keep only near the previous read (= default now)"};
         String[][] settings = {{"false", "1", "false", "true"}, {"true", "1", "false", "true"},
             {"true", "1", "true", "true"}, {"true", "auto", "true", "true"}, {"true", "auto", "true", "false"}};
         for (int s = 2; s < args.length; s++) {

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Decoded video frames kept around recent reads, per process, bounded by bytes (least recently
  * used first out). On long decode runs from a keyframe ({@link VideoChunkReader#CACHE_MIN_RUN}
- * frames or more), {@link VideoChunkReader} puts the frame it returns and, when the client moves
- * backwards ({@link #noteRead}), the frames it decoded on the way (those that fit in a quarter of
+ * frames or more), {@link VideoChunkReader} puts the frame it returns and, when the client reads
+ * near its previous read ({@link #noteRead}: stepping back, scrubbing), the frames it decoded on the way (those that fit in a quarter of
  * the capacity); a later read of one of those is a copy
  * instead of a seek and a decode run (a viewer stepping backwards in a long group of pictures,
  * several clients asking for the same frame).
@@ -109,8 +109,8 @@ public final class DecodedFrameCache {
 
     /**
      * Notes that {@code index} of {@code file} is being read and returns the index read before it
-     * (-1 if none is remembered): how {@link VideoChunkReader} tells a client moving backwards from
-     * random reads. The last reads of the most recent 1,024 files are remembered.
+     * (-1 if none is remembered): how {@link VideoChunkReader} tells a client stepping or scrubbing
+     * from random reads. The last reads of the most recent 1,024 files are remembered.
      */
     synchronized int noteRead(Object file, int index) {
         Integer previous = lastReads.put(file, index);

@@ -207,8 +207,8 @@ public final class VideoChunkReader implements AutoCloseable {
 
     /**
      * Whether the current read keeps the frames it decodes on the way: only when the previous read of
-     * this file (any reader of the process) was ahead of the target by at most {@link #keepWindow()}
-     * frames, i.e. a viewer stepping backwards or scrubbing. Uniform random reads seldom come back
+     * this file (any reader of the process) was at most {@link #keepWindow()} frames from the target,
+     * i.e. a viewer stepping backwards or scrubbing. Uniform random reads seldom come back
      * that close, and converting frames they never read again cost 15-20 % more CPU per read
      * (measured over HTTP on a Python imgstore 512x512 colour store, keyframe every 250: 29.3-31.2
      * vs 25.3-25.5 ms with the cache off). {@code -Dimgstore.frameCache.keepAlways=true}: the old
@@ -593,11 +593,11 @@ public final class VideoChunkReader implements AutoCloseable {
                     + table.size() + " frames" + (table.size() == 0 ? "" : ", 0.." + (table.size() - 1)) + ")");
         }
         if (cacheId != null) {
-            // Keep frames decoded on the way only for a client moving backwards or scrubbing here:
-            // the previous read of this file was a little ahead of this one.
+            // Keep frames decoded on the way only for a client stepping back or scrubbing here: the
+            // previous read of this file was near this one.
             int previous = cache.noteRead(cacheId, frameIdx);
             keepOnTheWay = cache.enabled() && ("true".equals(System.getProperty(KEEP_ALWAYS_PROPERTY))
-                    || (previous > frameIdx && previous - frameIdx <= keepWindow()));
+                    || (previous >= 0 && previous != frameIdx && Math.abs(previous - frameIdx) <= keepWindow()));
             Image cached = cache.get(cacheId, frameIdx);
             if (cached != null) {
                 returnedIdx = frameIdx;
@@ -795,7 +795,7 @@ public final class VideoChunkReader implements AutoCloseable {
     /**
      * Decodes forward until the frame with timestamp {@code target} (frame {@code targetIdx}); null
      * when a later frame or the end of the stream comes first. On a long run from the keyframe
-     * ({@link #CACHE_MIN_RUN}) of a read that moves backwards ({@link #keepOnTheWay}), the frames just
+     * ({@link #CACHE_MIN_RUN}) of a read near the previous one ({@link #keepOnTheWay}), the frames just
      * before the target that fit in a quarter of the {@link DecodedFrameCache} are converted and kept
      * there, each under the index its timestamp has.
      */

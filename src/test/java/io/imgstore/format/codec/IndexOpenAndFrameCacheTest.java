@@ -202,12 +202,12 @@ class IndexOpenAndFrameCacheTest {
     }
 
     /**
-     * Frames decoded on the way are kept only for a client moving backwards (the previous read of
-     * the file a little ahead: within the frames a quarter of the cache holds, here 8); jumps ahead
-     * and far back keep the returned frame alone.
+     * Frames decoded on the way are kept only for a client stepping or scrubbing (the previous read
+     * of the file near: within the frames a quarter of the cache holds, here 8); jumps ahead and far
+     * back keep the returned frame alone.
      */
     @org.junit.jupiter.api.Test
-    void framesOnTheWayAreKeptOnlyWhenTheClientMovesBackwards() {
+    void framesOnTheWayAreKeptOnlyNearThePreviousRead() {
         DecodedFrameCache cache = DecodedFrameCache.shared();
         long frameBytes = (long) HEIGHT * WIDTH;
         long capacity = cache.capacity();
