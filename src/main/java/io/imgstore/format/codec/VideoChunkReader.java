@@ -140,6 +140,24 @@ public final class VideoChunkReader implements AutoCloseable {
      * {@code LongGopBench}) 1.2x faster at ~18 % more CPU. Small frames: no gain (512x512 colour
      * 0.83-0.93x), so one thread, which also keeps concurrent readers from competing for cores.
      */
+    /** {@link #THREADS_PROPERTY}'s value: {@code auto}, or a thread count of 0 or more. */
+    static int threadsSetting(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return AUTO_THREADS;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be 'auto' or a number >= 0, got '" + value
+                + "'");
+    }
+
     static int autoThreads(int width, int height) {
         boolean large = (long) width * height >= LARGE_FRAME_PIXELS;
         return large && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
@@ -280,8 +298,7 @@ public final class VideoChunkReader implements AutoCloseable {
      */
     public static VideoChunkReader open(StoreFiles files, Path file, boolean color) {
         var local = files.localFile(file);
-        String setting = System.getProperty(THREADS_PROPERTY, "auto");
-        int threads = setting.equals("auto") ? AUTO_THREADS : Integer.parseInt(setting);
+        int threads = threadsSetting(System.getProperty(THREADS_PROPERTY, "auto"));
         if (local.isPresent()) {
             return openChecked(local.get(), color, threads);
         }

@@ -24,6 +24,18 @@ class DecoderThreadsTest {
     }
 
     @Test
+    void theSettingIsAutoOrACount() {
+        assertEquals(VideoChunkReader.AUTO_THREADS, VideoChunkReader.threadsSetting("auto"));
+        assertEquals(VideoChunkReader.AUTO_THREADS, VideoChunkReader.threadsSetting(" AUTO "));
+        assertEquals(0, VideoChunkReader.threadsSetting("0"));
+        assertEquals(3, VideoChunkReader.threadsSetting("3"));
+        for (String bad : new String[] {"-1", "two", ""}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> VideoChunkReader.threadsSetting(bad), bad);
+        }
+    }
+
+    @Test
     void storeReadersChooseFromTheChunkAndReadExactly(@TempDir Path dir) {
         Path small = write(dir.resolve("small.mp4"), 480, 640);
         Path large = write(dir.resolve("large.mp4"), 1000, 1008);
