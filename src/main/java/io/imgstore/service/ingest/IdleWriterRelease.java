@@ -1,11 +1,7 @@
 package io.imgstore.service.ingest;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,49 +11,30 @@ import org.springframework.stereotype.Component;
  * while, or came back) does not stay held here. Runs while the application context runs.
  */
 @Component
-public class IdleWriterRelease implements SmartLifecycle {
+public class IdleWriterRelease extends PeriodicLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdleWriterRelease.class);
 
     private final IngestSessions sessions;
     private final ClusterProperties props;
-    private ScheduledExecutorService ticker;
 
     public IdleWriterRelease(IngestSessions sessions, ClusterProperties props) {
+        super("ingest-idle-release");
         this.sessions = sessions;
         this.props = props;
     }
 
     @Override
-    public synchronized void start() {
-        if (ticker != null || props.idleRelease().isZero()) {
-            return;
-        }
-        long every = Math.max(1000, props.idleRelease().toMillis() / 4);
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-idle-release");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                sessions.releaseIdle(props.idleRelease());
-            } catch (RuntimeException e) {
-                LOG.warn("idle release failed: {}", e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+    long periodMillis() {
+        return props.idleRelease().isZero() ? 0 : Math.max(1000, props.idleRelease().toMillis() / 4);
     }
 
     @Override
-    public synchronized void stop() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-            ticker = null;
+    void runOnce() {
+        try {
+            sessions.releaseIdle(props.idleRelease());
+        } catch (RuntimeException e) {
+            LOG.warn("idle release failed: {}", e.toString());
         }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return ticker != null;
     }
 }

@@ -3,12 +3,8 @@ package io.imgstore.service.ingest;
 import io.imgstore.service.catalog.StoreRegistry;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +13,7 @@ import org.springframework.stereotype.Component;
  * application context runs; stopped before the sessions close at shutdown.
  */
 @Component
-public class IngestSyncTicker implements SmartLifecycle {
+public class IngestSyncTicker extends PeriodicLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestSyncTicker.class);
 
@@ -25,38 +21,22 @@ public class IngestSyncTicker implements SmartLifecycle {
     private final StoreRegistry registry;
     private final long intervalMillis;
     private final Map<String, Long> refreshedAt = new HashMap<>();
-    private ScheduledExecutorService ticker;
 
     public IngestSyncTicker(IngestSessions sessions, StoreRegistry registry) {
+        super("ingest-sync");
         this.sessions = sessions;
         this.registry = registry;
         this.intervalMillis = Math.max(10, sessions.properties().syncInterval().toMillis());
     }
 
     @Override
-    public synchronized void start() {
-        if (ticker != null) {
-            return;
-        }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    long periodMillis() {
+        return intervalMillis;
     }
 
     @Override
-    public synchronized void stop() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-            ticker = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return ticker != null;
+    void runOnce() {
+        tick();
     }
 
     void tick() {
