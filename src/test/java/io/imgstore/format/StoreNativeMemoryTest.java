@@ -3,6 +3,7 @@ package io.imgstore.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.NativeMemory;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
@@ -20,14 +21,6 @@ class StoreNativeMemoryTest {
     @TempDir
     Path tmp;
 
-    private static long settledPhysicalBytes() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return Pointer.physicalBytes();
-    }
-
     @Test
     void tenThousandRandomReadsDoNotGrowNativeMemory() throws Exception {
         Path dir = tmp.resolve("s");
@@ -42,7 +35,7 @@ class StoreNativeMemoryTest {
             for (int i = 0; i < 1000; i++) { // warm up: decoders for every chunk, JIT, allocator pools
                 s.getFrame(rnd.nextInt(frames));
             }
-            long before = settledPhysicalBytes();
+            long before = NativeMemory.settledPhysicalBytes();
             long javacppBefore = Pointer.totalBytes();
             for (int i = 0; i < 10_000; i++) {
                 int n = rnd.nextInt(frames);
@@ -51,7 +44,7 @@ class StoreNativeMemoryTest {
                     assertThat(Barcode.decode(f.image())).isEqualTo(n);
                 }
             }
-            long after = settledPhysicalBytes();
+            long after = NativeMemory.settledPhysicalBytes();
             long javacppAfter = Pointer.totalBytes();
             System.out.printf("10,000 random reads: RSS %+d kB, JavaCPP-tracked %+d bytes%n",
                     (after - before) / 1024, javacppAfter - javacppBefore);

@@ -11,6 +11,7 @@ import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.testing.Barcode;
 import io.imgstore.testing.CameraFrames;
 import io.imgstore.testing.CountingStoreFiles;
+import io.imgstore.testing.NativeMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,14 +111,6 @@ class ChannelAvioTest {
         assertThat(worst).isLessThan(fileSize / 4);
     }
 
-    private static long settledPhysicalBytes() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return Pointer.physicalBytes();
-    }
-
     @Test
     void openingAndClosingThousandsOfTimesLeavesNoNativeMemoryChannelOrContext() throws Exception {
         CountingStoreFiles counting = new CountingStoreFiles(StoreFiles.LOCAL);
@@ -129,7 +122,7 @@ class ChannelAvioTest {
                 r.read(i % FRAMES);
             }
         }
-        long before = settledPhysicalBytes();
+        long before = NativeMemory.settledPhysicalBytes();
         long javacppBefore = Pointer.totalBytes();
         Random rnd = new Random(5);
         for (int i = 0; i < 1000; i++) {
@@ -140,12 +133,12 @@ class ChannelAvioTest {
                 }
             }
         }
-        long after = settledPhysicalBytes();
+        long after = NativeMemory.settledPhysicalBytes();
         long javacppAfter = Pointer.totalBytes();
         System.out.printf("AVIO: 1,000 opens and closes: RSS %+d kB, JavaCPP-tracked %+d bytes%n",
                 (after - before) / 1024, javacppAfter - javacppBefore);
         // the same by path, for comparison (the allocator's own growth, not the custom I/O's)
-        long pathBefore = settledPhysicalBytes();
+        long pathBefore = NativeMemory.settledPhysicalBytes();
         for (int i = 0; i < 1000; i++) {
             try (VideoChunkReader r = VideoChunkReader.open(StoreFiles.LOCAL, chunk, false)) {
                 if (i % 10 == 0) {
@@ -153,7 +146,7 @@ class ChannelAvioTest {
                 }
             }
         }
-        System.out.printf("by path: 1,000 opens and closes: RSS %+d kB%n", (settledPhysicalBytes() - pathBefore) / 1024);
+        System.out.printf("by path: 1,000 opens and closes: RSS %+d kB%n", (NativeMemory.settledPhysicalBytes() - pathBefore) / 1024);
         assertThat(ChannelAvio.live()).as("AVIO contexts still open").isEqualTo(liveBefore);
         assertThat(counting.channelsOpen()).as("channels still open").isZero();
         assertThat(counting.channelsOpened()).isEqualTo(2000);

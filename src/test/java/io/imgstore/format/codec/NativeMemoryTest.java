@@ -8,6 +8,7 @@ import io.imgstore.format.StoreFormat;
 import io.imgstore.format.storage.StoreFiles;
 import io.imgstore.testing.Barcode;
 import io.imgstore.testing.CountingStoreFiles;
+import io.imgstore.testing.NativeMemory;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -29,18 +30,6 @@ class NativeMemoryTest {
     @TempDir
     Path tmp;
 
-    private static long settledPhysicalBytes() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return Pointer.physicalBytes();
-    }
-
     @Test
     void thousandsOfRandomReadsKeepNativeMemoryFlat() {
         // 384x384 colour: one leaked decoded frame per read ~ 220 kB, one leaked BGR buffer ~ 440 kB
@@ -51,7 +40,7 @@ class NativeMemoryTest {
             for (int i = 0; i < 300; i++) {
                 r.read(rnd.nextInt(60));
             }
-            long physBefore = settledPhysicalBytes();
+            long physBefore = NativeMemory.settledPhysicalBytes();
             long javacppBefore = Pointer.totalBytes();
             for (int i = 0; i < 3000; i++) {
                 int idx = rnd.nextInt(60);
@@ -61,7 +50,7 @@ class NativeMemoryTest {
                     r.read(idx);
                 }
             }
-            long physAfter = settledPhysicalBytes();
+            long physAfter = NativeMemory.settledPhysicalBytes();
             long javacppAfter = Pointer.totalBytes();
             System.out.printf("3000 random reads: RSS %+d kB, JavaCPP bytes %+d%n", (physAfter - physBefore) / 1024,
                     javacppAfter - javacppBefore);
@@ -81,12 +70,12 @@ class NativeMemoryTest {
         for (int i = 0; i < 20; i++) {
             cycle(mp4, avi, i);
         }
-        long physBefore = settledPhysicalBytes();
+        long physBefore = NativeMemory.settledPhysicalBytes();
         long javacppBefore = Pointer.totalBytes();
         for (int i = 0; i < 300; i++) {
             cycle(mp4, avi, i);
         }
-        long physAfter = settledPhysicalBytes();
+        long physAfter = NativeMemory.settledPhysicalBytes();
         long javacppAfter = Pointer.totalBytes();
         System.out.printf("600 open/read/close cycles: RSS %+d kB, JavaCPP bytes %+d%n",
                 (physAfter - physBefore) / 1024, javacppAfter - javacppBefore);
@@ -110,7 +99,7 @@ class NativeMemoryTest {
     @Test
     void writersReleaseEverything() {
         for (int round = 0; round < 2; round++) {
-            long physBefore = settledPhysicalBytes();
+            long physBefore = NativeMemory.settledPhysicalBytes();
             for (int i = 0; i < (round == 0 ? 5 : 60); i++) {
                 StoreFormat f = i % 3 == 0 ? StoreFormat.MJPEG_AVI : i % 3 == 1 ? StoreFormat.H264_MKV
                         : StoreFormat.AVC1_MP4;
@@ -121,7 +110,7 @@ class NativeMemoryTest {
                     }
                 }
             }
-            long physAfter = settledPhysicalBytes();
+            long physAfter = NativeMemory.settledPhysicalBytes();
             if (round == 1) {
                 System.out.printf("60 writers: RSS %+d kB%n", (physAfter - physBefore) / 1024);
                 assertTrue(physAfter - physBefore < 150 * MB,
@@ -143,7 +132,7 @@ class NativeMemoryTest {
         for (int i = 0; i < 30; i++) {
             ClipRemuxer.plan(counting, runs).plan().orElseThrow().copy(25, OutputStream.nullOutputStream());
         }
-        long physBefore = settledPhysicalBytes();
+        long physBefore = NativeMemory.settledPhysicalBytes();
         long javacppBefore = Pointer.totalBytes();
         int n = 300;
         for (int i = 0; i < n; i++) {
@@ -156,7 +145,7 @@ class NativeMemoryTest {
                 plan.copy(25, OutputStream.nullOutputStream());
             }
         }
-        long physAfter = settledPhysicalBytes();
+        long physAfter = NativeMemory.settledPhysicalBytes();
         long javacppAfter = Pointer.totalBytes();
         System.out.printf("%d clip plans and copies through channels: RSS %+d kB, JavaCPP bytes %+d%n", n,
                 (physAfter - physBefore) / 1024, javacppAfter - javacppBefore);

@@ -10,6 +10,7 @@ import io.imgstore.format.InvalidImageException;
 import io.imgstore.format.PixelType;
 import io.imgstore.format.StoreFormat;
 import io.imgstore.testing.Barcode;
+import io.imgstore.testing.NativeMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,7 +168,7 @@ class ParallelEncoderTest {
         long before = 0;
         for (int round = 0; round < 2; round++) {
             if (round == 1) {
-                before = settledPhysicalBytes();
+                before = NativeMemory.settledPhysicalBytes();
             }
             // warm-up: glibc keeps per-thread malloc arenas of the first writers' encoder threads
             // (~60-85 MB measured, flat from there to 150 writers); a leaked frame pool would be 6 MB a writer
@@ -181,24 +182,12 @@ class ParallelEncoderTest {
                 }
             }
         }
-        long grown = settledPhysicalBytes() - before;
+        long grown = NativeMemory.settledPhysicalBytes() - before;
         System.out.printf("30 parallel writers: RSS %+d kB%n", grown / 1024);
         assertTrue(grown < 90L << 20, "RSS grew by " + (grown >> 20) + " MB over 30 writers");
         long encoderThreads = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("imgstore-h264-encoder")).count();
         assertEquals(0, encoderThreads, "encoder threads left running");
-    }
-
-    private static long settledPhysicalBytes() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return org.bytedeco.javacpp.Pointer.physicalBytes();
     }
 
     static double meanAbsError(byte[] a, byte[] b) {
