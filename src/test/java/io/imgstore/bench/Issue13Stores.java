@@ -5,13 +5,11 @@ import io.imgstore.format.ImgStoreWriter;
 import io.imgstore.format.StoreSpec;
 import io.imgstore.service.ingest.CreateStoreRequest;
 import io.imgstore.service.ingest.IngestSessions;
-import io.imgstore.testing.Barcode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Writes the "written by our ingest" stores of the HTTP rows of issue #13 ({@code bench/issue13-http.sh}):
@@ -41,24 +39,11 @@ public final class Issue13Stores {
         List<Integer> shape = c == 1 ? List.of(h, w) : List.of(h, w, c);
         StoreSpec spec = IngestSessions.specOf(new CreateStoreRequest(dir.getFileName().toString(), "avc1/mp4", shape,
                 "uint8", null, Map.of(), null));
-        SplittableRandom rnd = new SplittableRandom(3);
-        byte[] texture = new byte[h * w * c];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int k = 0; k < c; k++) {
-                    double v = 128 + 50 * Math.sin(x / (9.0 + k)) * Math.cos(y / 13.0) + rnd.nextInt(-30, 31);
-                    texture[(y * w + x) * c + k] = (byte) Math.max(0, Math.min(255, (int) v));
-                }
-            }
-        }
+        NoisyTextureFrames camera = new NoisyTextureFrames(h, w, c);
         long t0 = System.nanoTime();
         try (ImgStoreWriter wr = ImgStoreWriter.create(dir, spec)) {
             for (int i = 0; i < frames; i++) {
-                Image img = Barcode.frame(i, h, w, c == 3);
-                byte[] d = img.data();
-                for (int p = (h / 8) * w * c; p < d.length; p++) {
-                    d[p] = (byte) Math.max(0, Math.min(255, (texture[p] & 0xff) + rnd.nextInt(-4, 5)));
-                }
+                Image img = camera.frame(i);
                 wr.addImage(img, i, 1.7e9 + i / 25.0);
             }
         }

@@ -280,26 +280,13 @@ public final class PerfCompare {
             return f;
         }
         int c = color ? 3 : 1;
-        SplittableRandom rnd = new SplittableRandom(3);
-        byte[] texture = new byte[h * w * c];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int k = 0; k < c; k++) {
-                    double v = 128 + 50 * Math.sin(x / (9.0 + k)) * Math.cos(y / 13.0) + rnd.nextInt(-30, 31);
-                    texture[(y * w + x) * c + k] = (byte) Math.max(0, Math.min(255, (int) v));
-                }
-            }
-        }
+        NoisyTextureFrames camera = new NoisyTextureFrames(h, w, c);
         VideoEncoderSettings s = VideoEncoderSettings.defaults().withKeyframeInterval(gop).withFragmented(fragmented);
         long t0 = System.nanoTime();
         Path tmp = dir.resolve(f.getFileName() + ".part.mp4");
         try (VideoChunkWriter wr = VideoChunkWriter.create(tmp, StoreFormat.AVC1_MP4, h, w, color, PixelType.UINT8, s)) {
             for (int i = 0; i < frames; i++) {
-                Image img = Barcode.frame(i, h, w, color);
-                byte[] d = img.data();
-                for (int p = (h / 8) * w * c; p < d.length; p++) {
-                    d[p] = (byte) Math.max(0, Math.min(255, (texture[p] & 0xff) + rnd.nextInt(-4, 5)));
-                }
+                Image img = camera.frame(i);
                 wr.write(img);
             }
         }
