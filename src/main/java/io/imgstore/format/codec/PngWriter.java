@@ -81,7 +81,7 @@ public final class PngWriter {
         if (effort == Effort.STORED) {
             return stored(image);
         }
-        byte[] raw = filtered(image, FILTER_UP);
+        byte[] raw = filtered(image);
         Deflated idat = deflate(raw, effort);
         byte[] ihdr = ihdr(image);
         int idatLen = idat.length();
@@ -135,21 +135,11 @@ public final class PngWriter {
         png[at++] = 0x78; // zlib: deflate, 32 KiB window
         png[at++] = 0x01; // no preset dictionary, fastest; (0x7801 % 31 == 0)
         byte[] line = new byte[row + 1]; // filter byte "none", then the row
-        byte[] d = image.data();
         Adler32 adler = new Adler32();
         long remaining = rawLen;
         int blockLeft = 0;
         for (int y = 0; y < h; y++) {
-            int s = y * row;
-            if (c == 1) {
-                System.arraycopy(d, s, line, 1, row);
-            } else {
-                for (int x = 0; x < row; x += 3) {
-                    line[1 + x] = d[s + x + 2];
-                    line[2 + x] = d[s + x + 1];
-                    line[3 + x] = d[s + x];
-                }
-            }
+            scanline(image, y, false, line, 0);
             adler.update(line, 0, line.length);
             int off = 0;
             while (off < line.length) {
@@ -222,42 +212,49 @@ public final class PngWriter {
         return ratio > REDUNDANT ? Effort.HUFFMAN : Effort.FAST;
     }
 
-    /** PNG scanlines: a filter byte, then the row (RGB for BGR input), filtered. */
-    private static byte[] filtered(Image image, int filter) {
-        int w = image.width();
+    /** PNG scanlines filtered "up" (the first row has nothing above it: filter "none"). */
+    private static byte[] filtered(Image image) {
+        int row = image.width() * image.channels();
         int h = image.height();
-        int c = image.channels();
-        int row = w * c;
-        byte[] d = image.data();
         byte[] out = new byte[Math.multiplyExact(row + 1, h)];
         for (int y = 0; y < h; y++) {
-            int o = y * (row + 1);
-            int s = y * row;
-            boolean up = filter == FILTER_UP && y > 0;
-            out[o++] = (byte) (up ? FILTER_UP : FILTER_NONE);
-            if (c == 1) {
-                if (up) {
-                    for (int x = 0; x < row; x++) {
-                        out[o + x] = (byte) (d[s + x] - d[s + x - row]);
-                    }
-                } else {
-                    System.arraycopy(d, s, out, o, row);
-                }
-            } else if (up) {
-                for (int x = 0; x < row; x += 3) {
-                    out[o + x] = (byte) (d[s + x + 2] - d[s + x + 2 - row]);
-                    out[o + x + 1] = (byte) (d[s + x + 1] - d[s + x + 1 - row]);
-                    out[o + x + 2] = (byte) (d[s + x] - d[s + x - row]);
-                }
-            } else {
-                for (int x = 0; x < row; x += 3) {
-                    out[o + x] = d[s + x + 2];
-                    out[o + x + 1] = d[s + x + 1];
-                    out[o + x + 2] = d[s + x];
-                }
-            }
+            scanline(image, y, y > 0, out, y * (row + 1));
         }
         return out;
+    }
+
+    /**
+     * Row {@code y} as a PNG scanline at {@code out[at]}: the filter byte, then the samples (RGB for
+     * BGR input), minus the row above when {@code up}.
+     */
+    private static void scanline(Image image, int y, boolean up, byte[] out, int at) {
+        int c = image.channels();
+        int row = image.width() * c;
+        byte[] d = image.data();
+        int s = y * row;
+        int o = at + 1;
+        out[at] = (byte) (up ? FILTER_UP : FILTER_NONE);
+        if (c == 1) {
+            if (up) {
+                for (int x = 0; x < row; x++) {
+                    out[o + x] = (byte) (d[s + x] - d[s + x - row]);
+                }
+            } else {
+                System.arraycopy(d, s, out, o, row);
+            }
+        } else if (up) {
+            for (int x = 0; x < row; x += 3) {
+                out[o + x] = (byte) (d[s + x + 2] - d[s + x + 2 - row]);
+                out[o + x + 1] = (byte) (d[s + x + 1] - d[s + x + 1 - row]);
+                out[o + x + 2] = (byte) (d[s + x] - d[s + x - row]);
+            }
+        } else {
+            for (int x = 0; x < row; x += 3) {
+                out[o + x] = d[s + x + 2];
+                out[o + x + 1] = d[s + x + 1];
+                out[o + x + 2] = d[s + x];
+            }
+        }
     }
 
     private record Deflated(byte[] bytes, int length) {
