@@ -10,13 +10,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
@@ -159,8 +155,8 @@ public final class ClipRemuxer {
         ChunkParams first = null;
         for (Run run : runs) {
             String why;
-            try (Input input = Input.open(files, run.file())) {
-                AVFormatContext in = input.ctx;
+            try (DemuxerInput input = DemuxerInput.open(files, run.file())) {
+                AVFormatContext in = input.ctx();
                 int stream = videoStream(in);
                 if (stream < 0) {
                     return new Decision(Optional.empty(), run.file().getFileName() + ": not one video stream");
@@ -262,8 +258,8 @@ public final class ClipRemuxer {
             int frame = 0;
             boolean headerWritten = false;
             for (Run run : runs) {
-                Input input = Input.open(files, run.file());
-                AVFormatContext in = input.ctx;
+                DemuxerInput input = DemuxerInput.open(files, run.file());
+                AVFormatContext in = input.ctx();
                 try {
                     int stream = videoStream(in);
                     if (stream < 0) {
@@ -334,87 +330,6 @@ public final class ClipRemuxer {
             }
             opaque.close();
             SINKS.remove(id);
-        }
-    }
-
-    /**
-     * A demuxer over one chunk file: by path when {@code files} has it as a local file, else through
-     * a {@link ChannelAvio} (as {@link VideoChunkReader} decides). {@link #close} closes the input,
-     * then frees the custom I/O (which {@code avformat_close_input} leaves alone).
-     */
-    private static final class Input implements AutoCloseable {
-        final AVFormatContext ctx;
-        private final ChannelAvio io;
-
-        private Input(AVFormatContext ctx, ChannelAvio io) {
-            this.ctx = ctx;
-            this.io = io;
-        }
-
-        static Input open(StoreFiles files, Path file) {
-            Optional<Path> local = files.localFile(file);
-            return local.isPresent() ? new Input(openPath(local.get()), null) : openViaChannel(files, file);
-        }
-
-        private static AVFormatContext openPath(Path file) {
-            AVFormatContext in = avformat_alloc_context();
-            if (in == null || in.isNull()) {
-                throw new OutOfMemoryError("avformat_alloc_context failed");
-            }
-            int r = avformat_open_input(in, file.toAbsolutePath().toString(), null, null);
-            if (r < 0) {
-                // avformat_open_input frees the context on failure
-                throw new ImgStoreException("cannot open " + file.getFileName() + ": " + Ff.err(r));
-            }
-            r = avformat_find_stream_info(in, (AVDictionary) null);
-            if (r < 0) {
-                avformat_close_input(in);
-                throw new ImgStoreException("cannot read " + file.getFileName() + ": " + Ff.err(r));
-            }
-            return in;
-        }
-
-        /**
-         * The format context is allocated here with its {@code pb} set, so FFmpeg reads through the
-         * callbacks; the file name is only a hint for probing. Every failure frees what was made.
-         */
-        private static Input openViaChannel(StoreFiles files, Path file) {
-            ChannelAvio io = ChannelAvio.open(files, file); // CorruptStoreException when it cannot be opened
-            AVFormatContext in = null;
-            boolean opened = false;
-            try {
-                in = avformat_alloc_context();
-                if (in == null || in.isNull()) {
-                    throw new OutOfMemoryError("avformat_alloc_context failed");
-                }
-                in.pb(io.context());
-                int r = avformat_open_input(in, file.getFileName().toString(), null, null);
-                if (r < 0) {
-                    in = null; // avformat_open_input frees the context on failure, not the custom I/O
-                    throw new ImgStoreException("cannot open " + file.getFileName() + ": " + Ff.err(r));
-                }
-                r = avformat_find_stream_info(in, (AVDictionary) null);
-                if (r < 0) {
-                    throw new ImgStoreException("cannot read " + file.getFileName() + ": " + Ff.err(r));
-                }
-                opened = true;
-                return new Input(in, io);
-            } finally {
-                if (!opened) {
-                    if (in != null && !in.isNull()) {
-                        avformat_close_input(in);
-                    }
-                    io.close();
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            avformat_close_input(ctx);
-            if (io != null) {
-                io.close();
-            }
         }
     }
 

@@ -22,12 +22,8 @@ import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entries_count;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entry;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -181,8 +177,8 @@ public final class VideoChunkReader implements AutoCloseable {
     private final StoreFiles files;
     /** True: FFmpeg reads through a {@link ChannelAvio} over {@link StoreFiles#newChannel}; false: by path. */
     private final boolean viaChannel;
-    /** The custom I/O of the open demuxer, when {@link #viaChannel}. */
-    private ChannelAvio io;
+    /** The open demuxer ({@link #fmt} is its context), with its custom I/O when {@link #viaChannel}. */
+    private DemuxerInput input;
 
     private AVFormatContext fmt;
     private AVCodecContext dec;
@@ -406,59 +402,18 @@ public final class VideoChunkReader implements AutoCloseable {
         }
     }
 
+    /** Opens the demuxer ({@link DemuxerInput}: by path, or through a channel when {@link #viaChannel}). */
     private AVFormatContext openInput() {
-        if (viaChannel) {
-            return openInputViaChannel();
-        }
-        AVFormatContext ctx = new AVFormatContext(null);
-        int r = avformat_open_input(ctx, file.toAbsolutePath().toString(), null, null);
-        if (r < 0) {
-            throw new CorruptStoreException("cannot open video file " + file + ": " + Ff.err(r)
-                    + " (truncated mp4 without its index, or not a video file?)");
-        }
-        r = avformat_find_stream_info(ctx, (AVDictionary) null);
-        if (r < 0) {
-            avformat_close_input(ctx);
-            throw new CorruptStoreException("cannot read stream info of " + file + ": " + Ff.err(r));
-        }
-        return ctx;
+        input = viaChannel ? DemuxerInput.viaChannel(files, file) : DemuxerInput.byPath(file);
+        return input.ctx();
     }
 
-    /**
-     * The demuxer over a {@link ChannelAvio}: the format context is allocated here with its
-     * {@code pb} set, so FFmpeg reads through the callbacks (and marks the I/O as custom: closing
-     * the input leaves it to {@link #closeIo()}). The file name is only a hint for probing.
-     */
-    private AVFormatContext openInputViaChannel() {
-        ChannelAvio in = ChannelAvio.open(files, file);
-        AVFormatContext ctx = avformat_alloc_context();
-        if (ctx == null || ctx.isNull()) {
-            in.close();
-            throw new OutOfMemoryError("avformat_alloc_context failed");
-        }
-        ctx.pb(in.context());
-        int r = avformat_open_input(ctx, file.getFileName().toString(), null, null);
-        if (r < 0) {
-            // FFmpeg freed the context on failure, not the custom I/O
-            in.close();
-            throw new CorruptStoreException("cannot open video file " + file.getFileName() + ": " + Ff.err(r)
-                    + " (truncated mp4 without its index, or not a video file?)");
-        }
-        io = in;
-        r = avformat_find_stream_info(ctx, (AVDictionary) null);
-        if (r < 0) {
-            avformat_close_input(ctx);
-            closeIo();
-            throw new CorruptStoreException("cannot read stream info of " + file.getFileName() + ": " + Ff.err(r));
-        }
-        return ctx;
-    }
-
-    /** Frees the custom I/O (after {@code avformat_close_input}). */
-    private void closeIo() {
-        if (io != null) {
-            io.close();
-            io = null;
+    /** Closes the demuxer and its custom I/O, if open. */
+    private void closeInput() {
+        fmt = null;
+        if (input != null) {
+            input.close();
+            input = null;
         }
     }
 
@@ -789,9 +744,7 @@ public final class VideoChunkReader implements AutoCloseable {
     /** Re-opens the input: the one way back to the very first packet that works for every demuxer. */
     private void rewind() {
         seeks++;
-        avformat_close_input(fmt);
-        fmt = null;
-        closeIo();
+        closeInput();
         fmt = openInput();
         discardOtherStreams();
         resetDecoder();
@@ -1042,11 +995,7 @@ public final class VideoChunkReader implements AutoCloseable {
             avcodec_free_context(dec);
             dec = null;
         }
-        if (fmt != null) {
-            avformat_close_input(fmt);
-            fmt = null;
-        }
-        closeIo();
+        closeInput();
         if (convBuf != null) {
             convBuf.close();
             convBuf = null;
