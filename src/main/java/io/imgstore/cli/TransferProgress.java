@@ -5,23 +5,18 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Progress of {@code push} and {@code pull} on standard error, in files and bytes, printed like
- * {@link Progress} (one line rewritten in place on a terminal, a plain line every 5 seconds
+ * Progress of {@code push} and {@code pull} on standard error, in files and bytes, printed with a
+ * {@link StatusLine} like {@link Progress} (one line rewritten in place on a terminal, a plain line every 5 seconds
  * otherwise, nothing with {@code --quiet}). A dry run lists each file it would copy instead.
  * Thread-safe: the transfer calls it from its worker threads.
  */
 final class TransferProgress implements StoreTransfer.Listener {
 
-    private final PrintWriter err;
     private final PrintWriter out;
-    private final boolean terminal;
+    private final StatusLine status;
     private final boolean quiet;
     private final boolean dryRun;
     private final String what;
-    private final long interval;
-    private final long started = System.nanoTime();
-    private long lastPrinted = started;
-    private boolean printedInPlace;
     private int files;
     private long bytes;
     private int filesDone;
@@ -29,12 +24,10 @@ final class TransferProgress implements StoreTransfer.Listener {
 
     TransferProgress(PrintWriter out, PrintWriter err, boolean terminal, boolean quiet, boolean dryRun, String what) {
         this.out = out;
-        this.err = err;
-        this.terminal = terminal;
+        this.status = new StatusLine(err, terminal);
         this.quiet = quiet;
         this.dryRun = dryRun;
         this.what = what;
-        this.interval = terminal ? Progress.TERMINAL_INTERVAL_NS : Progress.PLAIN_INTERVAL_NS;
     }
 
     static TransferProgress of(PrintWriter out, PrintWriter err, boolean quiet, boolean dryRun, String what) {
@@ -64,39 +57,21 @@ final class TransferProgress implements StoreTransfer.Listener {
     }
 
     private void maybePrint() {
-        long now = System.nanoTime();
-        if (quiet || dryRun || now - lastPrinted < interval) {
-            return;
+        if (!quiet && !dryRun) {
+            status.maybePrint(this::line);
         }
-        lastPrinted = now;
-        print(now);
     }
 
     synchronized void finish() {
-        if (quiet || dryRun) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (terminal || now - started >= interval) {
-            print(now);
-        }
-        if (printedInPlace) {
-            err.println();
-            err.flush();
+        if (!quiet && !dryRun) {
+            status.finish(this::line);
         }
     }
 
-    private void print(long now) {
-        double secs = Math.max(1e-9, (now - started) / 1e9);
-        String line = String.format(Locale.ROOT, "%s: %d/%d files, %s/%s (%.0f%%, %s/s)", what, filesDone, files,
+    private String line(long now) {
+        double secs = Math.max(1e-9, (now - status.started()) / 1e9);
+        return String.format(Locale.ROOT, "%s: %d/%d files, %s/%s (%.0f%%, %s/s)", what, filesDone, files,
                 size(bytesDone), size(bytes), bytes == 0 ? 100.0 : 100.0 * bytesDone / bytes, size((long) (bytesDone / secs)));
-        if (terminal) {
-            err.print("\r" + line + "\u001b[K");
-            printedInPlace = true;
-        } else {
-            err.println(line);
-        }
-        err.flush();
     }
 
     /** Bytes for people: B, KiB, MiB, GiB, TiB. */
