@@ -120,13 +120,15 @@ public final class VideoChunkReader implements AutoCloseable {
     public static final String THREADS_PROPERTY = "imgstore.reader.threads";
 
     /** Thread count meaning "choose from the chunk" ({@link #autoThreads}). */
-    static final int AUTO_THREADS = -1;
-
-    /** Frames of at least this many pixels get two decoder threads ({@link #autoThreads}). */
-    static final long LARGE_FRAME_PIXELS = 1_000_000;
+    static final int AUTO_THREADS = AutoCount.AUTO;
 
     /** Groups of pictures at least this long count as long ({@link #hasLongGroups}). */
     static final int LONG_GROUP = 32;
+
+    /** {@link #THREADS_PROPERTY}'s value: {@code auto}, or a thread count of 0 or more. */
+    static int threadsSetting(String value) {
+        return AutoCount.parse(THREADS_PROPERTY, value);
+    }
 
     /**
      * Decoder threads for a chunk: two frame threads for frames of a megapixel or more, one below.
@@ -136,27 +138,8 @@ public final class VideoChunkReader implements AutoCloseable {
      * {@code LongGopBench}) 1.2x faster at ~18 % more CPU. Small frames: no gain (512x512 colour
      * 0.83-0.93x), so one thread, which also keeps concurrent readers from competing for cores.
      */
-    /** {@link #THREADS_PROPERTY}'s value: {@code auto}, or a thread count of 0 or more. */
-    static int threadsSetting(String value) {
-        String v = value.trim();
-        if (v.equalsIgnoreCase("auto")) {
-            return AUTO_THREADS;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be 'auto' or a number >= 0, got '" + value
-                + "'");
-    }
-
     static int autoThreads(int width, int height) {
-        boolean large = (long) width * height >= LARGE_FRAME_PIXELS;
-        return large && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        return AutoCount.forFrame(width, height);
     }
 
     /**

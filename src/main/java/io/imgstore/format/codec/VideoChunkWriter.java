@@ -110,24 +110,22 @@ public final class VideoChunkWriter implements AutoCloseable {
     /**
      * System property: how many libopenh264 encoders work at once on alternate groups of pictures
      * (GOP {@code g} goes to encoder {@code g % n}, each on its own thread, packets muxed in frame
-     * order); {@code 0} encodes on the caller's thread. Read when a writer is created. Default
-     * {@link #DEFAULT_PARALLEL_ENCODERS}.
+     * order); {@code 0} encodes on the caller's thread; {@code auto} (the default) two encoders for
+     * frames of a megapixel or more on a machine with two cores or more, else none. Read when a
+     * writer is created.
      *
-     * <p>Opt-in for one fast rig on a machine with idle cores: each extra encoder and the queued
-     * frames cost native memory (up to {@link #PARALLEL_FRAME_BUDGET_BYTES} of frames, about 45 MB
-     * more per 1920x1200 writer with 2 encoders and a keyframe every 10 frames), the frames in the
-     * queue are not yet in the file when the process is killed, and files are ~3 % larger (each
+     * <p>For large frames libopenh264 alone is the limit (1920x1200 gray: ~18 ms of CPU per frame,
+     * 56 frames/s on one core; two encoders 96-108 frames/s on an idle 2-core machine, the same CPU
+     * per frame). The price: each extra encoder and the queued frames cost native memory (up to
+     * {@link #PARALLEL_FRAME_BUDGET_BYTES} of frames, about 45 MB more per 1920x1200 writer with a
+     * keyframe every 10 frames), the frames in the queue are not yet in the file when the process is
+     * killed (one more group of pictures than with one encoder), and files are ~3 % larger (each
      * encoder's rate control sees every other group of pictures). Measured in docs/performance.md,
      * "Writing".
      */
     public static final String PARALLEL_ENCODERS_PROPERTY = "imgstore.encoder.parallel";
 
-    /**
-     * Parallel encoders by default (see {@link #PARALLEL_ENCODERS_PROPERTY}): none, because on a
-     * machine whose cores are already busy (several rigs, readers) they bring no speed and cost
-     * memory; docs/performance.md, "Writing".
-     */
-    static final int DEFAULT_PARALLEL_ENCODERS = 0;
+
 
     /**
      * Native memory the frames waiting for parallel encoders may take per writer: the caller can be
@@ -430,7 +428,10 @@ public final class VideoChunkWriter implements AutoCloseable {
         if (isMjpeg() || !encoderName.equals("libopenh264")) {
             return 0;
         }
-        int n = Integer.getInteger(PARALLEL_ENCODERS_PROPERTY, DEFAULT_PARALLEL_ENCODERS);
+        int n = AutoCount.parse(PARALLEL_ENCODERS_PROPERTY, System.getProperty(PARALLEL_ENCODERS_PROPERTY, "auto"));
+        if (n == AutoCount.AUTO) {
+            n = AutoCount.forFrame(width, height) > 1 ? 2 : 0;
+        }
         if (n <= 0) {
             return 0;
         }

@@ -134,6 +134,24 @@ class ParallelEncoderTest {
     }
 
     @Test
+    void autoGivesLargeFramesASecondEncoderWhenThereIsASecondCore() {
+        // the default: a megapixel or more on 2+ cores gets two encoders, smaller frames none
+        System.clearProperty(VideoChunkWriter.PARALLEL_ENCODERS_PROPERTY);
+        int expected = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 0;
+        try (VideoChunkWriter w = VideoChunkWriter.create(tmp.resolve("auto-big.mp4"), StoreFormat.AVC1_MP4, 1200, 1920,
+                false, PixelType.UINT8, VideoEncoderSettings.defaults())) {
+            assertEquals(expected, w.parallelEncoders());
+        }
+        try (VideoChunkWriter w = VideoChunkWriter.create(tmp.resolve("auto-small.mp4"), StoreFormat.AVC1_MP4, H, W,
+                false, PixelType.UINT8, VideoEncoderSettings.defaults())) {
+            assertEquals(0, w.parallelEncoders());
+        }
+        System.setProperty(VideoChunkWriter.PARALLEL_ENCODERS_PROPERTY, "two");
+        assertThrows(IllegalArgumentException.class, () -> VideoChunkWriter.create(tmp.resolve("bad-setting.mp4"),
+                StoreFormat.AVC1_MP4, H, W, false, PixelType.UINT8, VideoEncoderSettings.defaults()));
+    }
+
+    @Test
     void mjpegIsEncodedOnTheCallersThread() {
         write("m", StoreFormat.MJPEG_AVI, false, 3, 10, false, 2, 0);
     }
