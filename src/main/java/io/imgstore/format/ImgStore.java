@@ -512,6 +512,30 @@ public final class ImgStore implements AutoCloseable {
             return new Frame(image, index.info(i));
         }
 
+        /**
+         * The frame at {@code frameIndex} lent to {@code visitor} without copying it where it can be
+         * (a video chunk's decoded pixels in native memory): the same pixels as {@link #read(long)},
+         * for callers that stream frames somewhere (a file, a socket) and keep none. The
+         * {@link PixelView} is valid only until the visitor returns.
+         *
+         * @throws FrameNotFoundException when the index is outside the store
+         * @throws IOException            what the visitor throws
+         */
+        public <T> T read(long frameIndex, FrameVisitor<T> visitor) throws IOException {
+            if (frameIndex < 0 || frameIndex >= index.frameCount()) {
+                throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
+            }
+            if (closed) {
+                throw new ImgStoreException("store is closed");
+            }
+            int i = (int) frameIndex;
+            FrameInfo info = index.info(i);
+            if (encoding != null) {
+                return visitor.visit(info, PixelView.of(read(frameIndex).image()));
+            }
+            return cursor.read(index.chunkOf(i), index.positionInChunk(i), pixels -> visitor.visit(info, pixels));
+        }
+
         @Override
         public void close() {
             cursor.close();

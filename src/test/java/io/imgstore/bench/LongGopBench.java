@@ -33,7 +33,7 @@ import java.util.Random;
  * same sequence for every variant of a round) and reports wall ms per read (median and p90 over the
  * rounds' reads) and process CPU ms per read (all threads).
  *
- * <p>Other modes: {@code sequential CHUNK COLOR THREADS REPS} (readNext over a whole chunk),
+ * <p>Other modes: {@code sequential CHUNK COLOR THREADS REPS [view]} (readNext, or with {@code view} the pixels lent in place, over a whole chunk),
  * {@code open REPS CHUNK...} (open plus the last frame), {@code memory CHUNK COLOR} (resident bytes
  * of eight readers that have decoded).
  */
@@ -54,8 +54,17 @@ public final class LongGopBench {
                 try (VideoChunkReader r = VideoChunkReader.open(Path.of(args[1]), Boolean.parseBoolean(args[2]),
                         Integer.parseInt(args[3]))) {
                     n = r.frameCount();
+                    boolean view = args.length > 5 && args[5].equals("view");
                     for (int i = 0; i < n; i++) {
-                        r.readNext();
+                        if (view) { // the pixels lent in place, as a consumer that streams them would take them
+                            try {
+                                r.read(i, pixels -> pixels.buffer().get(pixels.byteCount() - 1));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        } else {
+                            r.readNext();
+                        }
                     }
                     System.out.printf("decoded %d, seeks %d, retries %d, threads %d: ", r.decodedFrameCount(),
                             r.seekCount(), r.retryCount(), r.decoderThreads());

@@ -1,6 +1,9 @@
 package io.imgstore.format.internal;
 
 import io.imgstore.format.Image;
+import io.imgstore.format.PixelView;
+import io.imgstore.format.PixelVisitor;
+import java.io.IOException;
 
 /** Reads raw stored frames (before any imgstore {@code encoding} is applied) by chunk and position. */
 public interface FrameSource extends AutoCloseable {
@@ -29,6 +32,14 @@ public interface FrameSource extends AutoCloseable {
     /** See {@link #cursor()}. Not thread-safe. */
     interface Cursor extends AutoCloseable {
         Image read(int chunk, int position);
+
+        /**
+         * The raw frame lent to {@code visitor}: a video source's decoder output in place, any
+         * other source's image.
+         */
+        default <T> T read(int chunk, int position, PixelVisitor<T> visitor) throws IOException {
+            return visitor.visit(PixelView.of(read(chunk, position)));
+        }
 
         @Override
         void close();

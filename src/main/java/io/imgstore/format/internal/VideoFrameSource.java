@@ -3,9 +3,13 @@ package io.imgstore.format.internal;
 import io.imgstore.format.CorruptStoreException;
 import io.imgstore.format.Image;
 import io.imgstore.format.ImgStoreException;
+import io.imgstore.format.PixelView;
+import io.imgstore.format.PixelVisitor;
 import io.imgstore.format.StoreLayout;
 import io.imgstore.format.codec.VideoChunkReader;
 import io.imgstore.format.storage.StoreFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -78,6 +82,15 @@ public final class VideoFrameSource implements FrameSource {
 
             @Override
             public Image read(int chunk, int position) {
+                try {
+                    return read(chunk, position, PixelView::toImage);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // toImage throws none
+                }
+            }
+
+            @Override
+            public <T> T read(int chunk, int position, PixelVisitor<T> visitor) throws IOException {
                 if (held != null && held.chunk() != chunk) {
                     giveBack(held, true);
                     held = null;
@@ -86,7 +99,7 @@ public final class VideoFrameSource implements FrameSource {
                     held = borrow(chunk, position, true);
                 }
                 try {
-                    return held.reader().read(position);
+                    return held.reader().read(position, visitor);
                 } catch (RuntimeException | Error e) {
                     Pooled broken = held;
                     held = null;

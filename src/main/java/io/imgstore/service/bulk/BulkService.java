@@ -92,7 +92,10 @@ class BulkService {
                     writer.begin();
                     try (ImgStore.SequentialReader reader = store.sequentialReader()) {
                         for (int index : selection.indexes()) {
-                            writer.frame(reader.read(index));
+                            reader.read(index, (info, pixels) -> {
+                                writer.frame(info, pixels);
+                                return null;
+                            });
                         }
                     }
                     writer.end();

@@ -1,8 +1,9 @@
 package io.imgstore.service.bulk;
 
-import io.imgstore.format.Frame;
+import io.imgstore.format.FrameInfo;
 import io.imgstore.format.FrameTimes;
 import io.imgstore.format.PixelType;
+import io.imgstore.format.PixelView;
 import java.io.IOException;
 
 /** Writes the frames of one bulk answer as they are decoded: one frame in memory at a time. */
@@ -11,7 +12,14 @@ interface FrameWriter {
     /** Before the first frame (headers known from the index: count, numbers, times). */
     void begin() throws IOException;
 
-    void frame(Frame frame) throws IOException;
+    /**
+     * One frame's entry and pixels; the pixels may be a decoder's memory, valid only during the call
+     * (written through a small scratch array, no per-frame array).
+     */
+    void frame(FrameInfo info, PixelView pixels) throws IOException;
+
+    /** Bytes copied at a time from a frame's pixels to the response. */
+    int SCRATCH_BYTES = 256 * 1024;
 
     /** After the last frame. */
     void end() throws IOException;

@@ -1,8 +1,9 @@
 package io.imgstore.service.bulk;
 
-import io.imgstore.format.Frame;
+import io.imgstore.format.FrameInfo;
 import io.imgstore.format.ImgStoreException;
 import io.imgstore.format.PixelType;
+import io.imgstore.format.PixelView;
 import io.imgstore.format.npy.Npy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ final class NpyWriter implements FrameWriter {
     private final int count;
     private final int[] frameShape;
     private final PixelType pixelType;
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
     private int written;
 
     NpyWriter(OutputStream out, int count, int[] frameShape, PixelType pixelType) {
@@ -50,12 +52,12 @@ final class NpyWriter implements FrameWriter {
     }
 
     @Override
-    public void frame(Frame frame) throws IOException {
-        if (!Arrays.equals(frame.image().shape(), frameShape) || frame.image().pixelType() != pixelType) {
-            throw new ImgStoreException("frame index " + frame.frameIndex() + " has shape "
-                    + Arrays.toString(frame.image().shape()) + ", not the store's " + Arrays.toString(frameShape));
+    public void frame(FrameInfo info, PixelView pixels) throws IOException {
+        if (!Arrays.equals(pixels.shape(), frameShape) || pixels.pixelType() != pixelType) {
+            throw new ImgStoreException("frame index " + info.frameIndex() + " has shape "
+                    + Arrays.toString(pixels.shape()) + ", not the store's " + Arrays.toString(frameShape));
         }
-        out.write(frame.image().data());
+        pixels.writeTo(out, scratch);
         written++;
     }
 

@@ -1,7 +1,8 @@
 package io.imgstore.service.bulk;
 
-import io.imgstore.format.Frame;
+import io.imgstore.format.FrameInfo;
 import io.imgstore.format.PixelType;
+import io.imgstore.format.PixelView;
 import io.imgstore.format.npy.Npy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,8 +58,8 @@ final class NpzWriter implements FrameWriter {
     }
 
     @Override
-    public void frame(Frame frame) throws IOException {
-        frames.frame(frame);
+    public void frame(FrameInfo info, PixelView pixels) throws IOException {
+        frames.frame(info, pixels);
     }
 
     @Override

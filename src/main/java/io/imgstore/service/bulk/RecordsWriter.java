@@ -1,7 +1,7 @@
 package io.imgstore.service.bulk;
 
-import io.imgstore.format.Frame;
-import io.imgstore.format.Image;
+import io.imgstore.format.FrameInfo;
+import io.imgstore.format.PixelView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 final class RecordsWriter implements FrameWriter {
 
     private final OutputStream out;
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
 
     RecordsWriter(OutputStream out) {
         this.out = out;
@@ -26,23 +27,22 @@ final class RecordsWriter implements FrameWriter {
     }
 
     @Override
-    public void frame(Frame frame) throws IOException {
-        Image img = frame.image();
+    public void frame(FrameInfo info, PixelView pixels) throws IOException {
         StringBuilder h = new StringBuilder(160);
-        h.append("{\"frame_number\":").append(frame.frameNumber())
-                .append(",\"frame_time\":").append(FrameWriter.time(frame.frameTime()))
-                .append(",\"frame_index\":").append(frame.frameIndex())
-                .append(",\"payload_length\":").append(img.data().length)
-                .append(",\"shape\":[").append(img.height()).append(',').append(img.width());
-        if (img.channels() == 3) {
+        h.append("{\"frame_number\":").append(info.frameNumber())
+                .append(",\"frame_time\":").append(FrameWriter.time(info.frameTime()))
+                .append(",\"frame_index\":").append(info.frameIndex())
+                .append(",\"payload_length\":").append(pixels.byteCount())
+                .append(",\"shape\":[").append(pixels.height()).append(',').append(pixels.width());
+        if (pixels.channels() == 3) {
             h.append(",3");
         }
-        h.append("],\"dtype\":\"").append(img.pixelType().dtype()).append("\"}");
+        h.append("],\"dtype\":\"").append(pixels.pixelType().dtype()).append("\"}");
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
         int n = header.length;
         out.write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
         out.write(header);
-        out.write(img.data());
+        pixels.writeTo(out, scratch);
     }
 
     @Override

@@ -49,7 +49,7 @@ class FixtureVideoTest {
         return tests.stream();
     }
 
-    private static void checkChunk(Fixtures.Store s, int chunk, boolean color) {
+    private static void checkChunk(Fixtures.Store s, int chunk, boolean color) throws java.io.IOException {
         Path file = s.videoChunk(chunk);
         int cs = s.chunksize();
         List<long[]> frames = new ArrayList<>();
@@ -59,11 +59,19 @@ class FixtureVideoTest {
             }
         }
         Collections.shuffle(frames, new Random(chunk * 31L + 7));
-        try (VideoChunkReader r = VideoChunkReader.open(file, color)) {
+        try (VideoChunkReader r = VideoChunkReader.open(file, color);
+             VideoChunkReader lending = VideoChunkReader.open(file, color)) {
             assertEquals(frames.size(), r.frameCount(), "frames in " + file);
             for (long[] f : frames) {
                 int pos = (int) (f[0] % cs);
                 Image img = r.read(pos);
+                // the same pixels lent in place (decoder or conversion buffer) as copied into an Image
+                Image lent = lending.read(pos, pixels -> {
+                    assertTrue(pixels.buffer().isReadOnly(), "lent read-only");
+                    return pixels.toImage();
+                });
+                org.junit.jupiter.api.Assertions.assertArrayEquals(img.data(), lent.data(), file + " position " + pos
+                        + " lent");
                 assertEquals(s.height(), img.height());
                 assertEquals(s.width(), img.width());
                 assertEquals(color ? 3 : 1, img.channels());
