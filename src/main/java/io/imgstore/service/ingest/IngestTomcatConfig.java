@@ -13,8 +13,11 @@ import org.springframework.core.env.Environment;
 /**
  * Uploads bounded ({@link UploadLimitValve}: at most {@code imgstore.ingest.max-concurrent-uploads}
  * at once, never more than 3/4 of {@code server.tomcat.threads.max}, so reads always keep a quarter
- * of the request threads; {@link UploadRateFilter}: a minimum body data rate), and larger socket read buffers for frame streams: Tomcat's default of 8 KiB means ~300 reads for one
- * 1920x1200 frame; 64 KiB cuts that tenfold (the buffer is per connection, so memory stays small).
+ * of the request threads; {@link UploadRateFilter}: a minimum body data rate), and larger socket
+ * buffers for frames in both directions: Tomcat's default of 8 KiB means ~300 reads for one 1920x1200
+ * frame pushed, and ~300 writes for one served; 64 KiB cuts that tenfold (a frame served from the
+ * decoded-frame cache as npy, 2.3 MB: median 5.3-5.6 ms with 8 KiB vs 3.3-4.2 ms with 64 KiB,
+ * docs/performance.md). The buffers are per connection, so memory stays small.
  */
 @Configuration(proxyBeanMethods = false)
 public class IngestTomcatConfig {
@@ -53,9 +56,10 @@ public class IngestTomcatConfig {
     }
 
     @Bean
-    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> ingestSocketBuffers() {
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> frameSocketBuffers() {
         return factory -> factory.addConnectorCustomizers(connector -> {
             connector.setProperty("socket.appReadBufSize", "65536");
+            connector.setProperty("socket.appWriteBufSize", "65536");
         });
     }
 }
