@@ -3,8 +3,9 @@
 # third round"), side by side in one run, on the stores bench/issue13-http.sh writes (run that first,
 # or set BENCH_ROOT to where they are; the chunks of row 3 are bench/perf-compare.sh's, BENCH_PERF_DIR):
 #   1. uniform random reads, one client, before vs each change (io.imgstore.bench.LongGopBench)
-#   2. sequential decode of whole chunks: VideoChunkReader.readNext vs the ffmpeg binary of JavaCV,
-#      same threads (ffmpeg -threads N -i chunk -f null -)
+#   2. sequential decode of whole chunks: VideoChunkReader.readNext (a new array per frame) and
+#      read(i, visitor) (pixels lent in place) vs the ffmpeg binary of JavaCV, same threads
+#      (ffmpeg -threads N -i chunk -f null -)
 #   3. opening chunks of 1,000 and 10,000 frames (plain and fragmented mp4, bench/perf-compare.sh's files)
 #
 #   bench/long-gop.sh [ROUNDS READS]      # default 3 40
@@ -32,6 +33,8 @@ for spec in ingest_gray_1920x1200:false:1 ingest_gray_1920x1200:false:2 py_gray_
   done
   java -cp "$CP" io.imgstore.bench.LongGopBench sequential "$chunk" "$color" "$threads" 4 2>/dev/null \
       | sed "s/^/VideoChunkReader threads $threads $store: /"
+  java -cp "$CP" io.imgstore.bench.LongGopBench sequential "$chunk" "$color" "$threads" 4 view 2>/dev/null \
+      | sed "s/^/VideoChunkReader lent threads $threads $store: /"
 done
 echo
 if [ -d "$PERF" ]; then
