@@ -498,13 +498,7 @@ public final class ImgStore implements AutoCloseable {
          * @throws FrameNotFoundException when the index is outside the store
          */
         public Frame read(long frameIndex) {
-            if (frameIndex < 0 || frameIndex >= index.frameCount()) {
-                throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
-            }
-            if (closed) {
-                throw new ImgStoreException("store is closed");
-            }
-            int i = (int) frameIndex;
+            int i = checkedIndex(frameIndex);
             int chunk = index.chunkOf(i);
             int position = index.positionInChunk(i);
             Image raw = cursor.read(chunk, position);
@@ -522,18 +516,22 @@ public final class ImgStore implements AutoCloseable {
          * @throws IOException            what the visitor throws
          */
         public <T> T read(long frameIndex, FrameVisitor<T> visitor) throws IOException {
+            int i = checkedIndex(frameIndex);
+            FrameInfo info = index.info(i);
+            if (encoding != null) {
+                return visitor.visit(info, PixelView.of(read(frameIndex).image()));
+            }
+            return cursor.read(index.chunkOf(i), index.positionInChunk(i), pixels -> visitor.visit(info, pixels));
+        }
+
+        private int checkedIndex(long frameIndex) {
             if (frameIndex < 0 || frameIndex >= index.frameCount()) {
                 throw new FrameNotFoundException("frame index " + frameIndex + " outside 0.." + (index.frameCount() - 1));
             }
             if (closed) {
                 throw new ImgStoreException("store is closed");
             }
-            int i = (int) frameIndex;
-            FrameInfo info = index.info(i);
-            if (encoding != null) {
-                return visitor.visit(info, PixelView.of(read(frameIndex).image()));
-            }
-            return cursor.read(index.chunkOf(i), index.positionInChunk(i), pixels -> visitor.visit(info, pixels));
+            return (int) frameIndex;
         }
 
         @Override
