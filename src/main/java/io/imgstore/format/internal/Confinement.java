@@ -62,14 +62,18 @@ public final class Confinement {
         if (realRoot == null) {
             return file;
         }
-        boolean local = files.localFile(file).isPresent();
-        if (local ? !Files.exists(file, LinkOption.NOFOLLOW_LINKS) : !files.exists(file)) {
+        if (!present(file)) {
             return file;
         }
         Path real;
         try {
             real = files.realPath(file);
         } catch (NoSuchFileException e) {
+            if (!present(file)) {
+                // removed since the check above (a writer finished the chunk and dropped its journal):
+                // missing, as if it had never been there
+                return file;
+            }
             // a dangling link: refuse it like a link leading out (it names nothing inside the root)
             throw outside(file, storeDir);
         } catch (IOException e) {
@@ -79,6 +83,11 @@ public final class Confinement {
             throw outside(file, storeDir);
         }
         return real;
+    }
+
+    /** Whether the entry itself exists (a link counts, whatever it points to). */
+    private boolean present(Path file) {
+        return files.localFile(file).isPresent() ? Files.exists(file, LinkOption.NOFOLLOW_LINKS) : files.exists(file);
     }
 
     private static FileOutsideRootException outside(Path file, Path storeDir) {
