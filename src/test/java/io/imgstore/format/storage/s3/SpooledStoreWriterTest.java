@@ -39,6 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -256,17 +257,25 @@ class SpooledStoreWriterTest {
         Path spool = tmp.resolve("spool/again");
         S3Location dest = S3Location.parse("s3://" + bucket + "/again");
         StoreSpec spec = StoreSpec.of(StoreFormat.PNG, H, W).withChunksize(5);
-        // the crashed writer's own client: a killed process's connections close with it, so an upload
-        // cut short leaves no request half-sent for S3Proxy to hold open (its listing of the prefix
-        // failed with 500 once in CI while one was)
-        S3Client crashing = s3.client();
+        // the crashed writer uploads the metadata and chunk 0; every later upload fails before it is sent,
+        // so the crash leaves finished chunks the bucket never got, and no upload cut off halfway (S3Proxy's
+        // filesystem backend answered listings of the prefix with 500 twice in CI after the uploader was
+        // interrupted mid-request; S3 itself never shows a partial object)
+        S3Client crashing = intercept(client, (name, args) -> {
+            if (args.length > 0 && args[0] instanceof PutObjectRequest put && !put.key().endsWith("metadata.yaml")
+                    && !put.key().startsWith("again/000000/")) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("connection refused (test)");
+            }
+        });
         SpooledStoreWriter sw = SpooledStoreWriter.create(spool, spec, dest, transfer(crashing), 4);
         for (int i = 0; i < 12; i++) {
             sw.writer().addImage(frame(i, 1), i, i);
         }
-        sw.abandonUploads(); // possibly before any upload: resume must send the finished chunks too
+        sw.awaitUploads();
+        assertThat(keys(bucket, "again/")).contains("metadata.yaml", "000000/index.npz")
+                .noneMatch(k -> k.startsWith("000001/"));
+        sw.abandonUploads(); // the crash: resume must send the finished chunk 1 and recover chunk 2
         WriterCrashes.abandon(sw.writer());
-        crashing.close();
 
         try (SpooledStoreWriter again = SpooledStoreWriter.resume(spool, dest, transfer(client), 4)) {
             again.awaitUploads();
