@@ -53,11 +53,13 @@ public class IngestController {
     private final IngestSessions sessions;
     private final IngestProperties props;
     private final Problems problems;
+    private final IngestWebSocketHandler webSockets;
 
-    public IngestController(IngestSessions sessions, Problems problems) {
+    public IngestController(IngestSessions sessions, Problems problems, IngestWebSocketHandler webSockets) {
         this.sessions = sessions;
         this.props = sessions.properties();
         this.problems = problems;
+        this.webSockets = webSockets;
     }
 
     @PostMapping(path = "/stores", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -280,9 +282,14 @@ public class IngestController {
     }
 
     @PostMapping(path = "/stores/{id}/close", produces = MediaType.APPLICATION_JSON_VALUE)
-    public StoreSummary close(@PathVariable String id) {
+    public StoreSummary close(@PathVariable String id) throws InterruptedException {
+        // a WebSocket rig that sent its frames, closed and asked this at once may not hold the store yet
+        webSockets.awaitOpened(id, OPENING_WAIT_MILLIS);
         return sessions.close(id);
     }
+
+    /** How long a close waits for WebSocket connections to the store that are still opening. */
+    private static final long OPENING_WAIT_MILLIS = 5_000;
 
     private static Map<String, Object> written(long n, WriterSession session) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -24,6 +24,7 @@ public class IngestWebSocketConfig implements WebSocketConfigurer {
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         // same origin and clients without Origin (rigs) always; other browser origins only when listed
         // (the security chain refuses them first, with problem+json: StoreAccessRules)
-        registry.addHandler(ingest, "/stores/{id}/ingest").setAllowedOriginPatterns(allowedOrigins);
+        registry.addHandler(ingest, "/stores/{id}/ingest").setAllowedOriginPatterns(allowedOrigins)
+                .addInterceptors(ingest.openingCounter());
     }
 }

@@ -9,13 +9,17 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +37,7 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestWebSocketHandler.class);
     private static final String STATE = "imgstore.ingest.state";
+    private static final String OPENING = "imgstore.ingest.opening";
 
     /** Close status of a stream the server ends because it is stopping: the rig should reconnect. */
     static final CloseStatus RESTARTING = new CloseStatus(1012, "server restarting; reconnect");
@@ -68,8 +73,69 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         return true;
     }
 
+    /**
+     * Handshakes answered whose connection has not opened its stream yet, per store: between Tomcat's
+     * {@code 101} and {@link #afterConnectionEstablished} a client may already have sent its frames,
+     * closed the socket and asked {@code POST /stores/{id}/close}, which must not close the store
+     * before that stream holds it ({@link #awaitOpened}).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> opening = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The handshake interceptor that counts {@link #opening} handshakes; registered with this handler. */
+    HandshakeInterceptor openingCounter() {
+        return new HandshakeInterceptor() {
+            @Override
+            public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+                                           Map<String, Object> attributes) {
+                String id = WsMessages.storeId(request.getURI(), "ingest");
+                opening.merge(id, 1, Integer::sum);
+                attributes.put(OPENING, id);
+                return true;
+            }
+
+            @Override
+            public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+                                       Exception exception) {
+                if (exception != null) { // a failed handshake never opens a connection
+                    opened(WsMessages.storeId(request.getURI(), "ingest"));
+                }
+            }
+        };
+    }
+
+    private void opened(String id) {
+        if (id != null) {
+            opening.computeIfPresent(id, (k, n) -> n > 1 ? n - 1 : null);
+            synchronized (opening) {
+                opening.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits (at most {@code maxMillis}) until every WebSocket connection to the store whose handshake was
+     * answered has opened its stream, so that a close asked right after the frames were sent comes after them.
+     */
+    void awaitOpened(String id, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        synchronized (opening) {
+            long left;
+            while (opening.containsKey(id) && (left = deadline - System.nanoTime()) > 0) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(opening, left);
+            }
+        }
+    }
+
     @Override
     public void afterConnectionEstablished(WebSocketSession ws) throws Exception {
+        try {
+            openStream(ws);
+        } finally {
+            opened((String) ws.getAttributes().remove(OPENING));
+        }
+    }
+
+    private void openStream(WebSocketSession ws) {
         WebSocketSession out = new ConcurrentWebSocketSessionDecorator(ws, 10_000, 4 * 1024 * 1024);
         String id = WsMessages.storeId(ws, "ingest");
         try {

@@ -19,7 +19,11 @@ public final class WsMessages {
 
     /** The store id in {@code /stores/{id}/<tail>}. */
     public static String storeId(WebSocketSession ws, String tail) {
-        URI uri = ws.getUri();
+        return storeId(ws.getUri(), tail);
+    }
+
+    /** The store id of a WebSocket request to {@code /stores/{id}/tail}, "" when the path has none. */
+    public static String storeId(URI uri, String tail) {
         Map<String, String> vars = new UriTemplate("/stores/{id}/" + tail).match(uri == null ? "" : uri.getPath());
         String id = vars.get("id");
         return id == null ? "" : org.springframework.web.util.UriUtils.decode(id, java.nio.charset.StandardCharsets.UTF_8);
