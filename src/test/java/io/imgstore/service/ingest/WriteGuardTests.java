@@ -43,6 +43,9 @@ class WriteGuardTests {
         @MockitoBean
         StoreRegistry registry;
 
+        @MockitoBean
+        IngestWebSocketHandler webSockets; // a close waits for opening WebSocket connections: none here
+
         @BeforeEach
         void stubs() {
             when(sessions.properties()).thenReturn(IngestProperties.defaults());
