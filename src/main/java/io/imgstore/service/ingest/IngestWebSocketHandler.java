@@ -6,6 +6,9 @@ import io.imgstore.service.web.BadRequestException;
 import io.imgstore.service.web.Problems;
 import io.imgstore.service.web.WsMessages;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
@@ -74,42 +77,78 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
     }
 
     /**
-     * Handshakes answered whose connection has not opened its stream yet, per store: between Tomcat's
-     * {@code 101} and {@link #afterConnectionEstablished} a client may already have sent its frames,
-     * closed the socket and asked {@code POST /stores/{id}/close}, which must not close the store
-     * before that stream holds it ({@link #awaitOpened}).
+     * Handshakes answered whose connection has not opened its stream yet, oldest first: between
+     * Tomcat's {@code 101} and {@link #afterConnectionEstablished} a client may already have sent its
+     * frames, closed the socket and asked {@code POST /stores/{id}/close}, which must not close the
+     * store before that stream holds it ({@link #awaitOpened}). A handshake that never opens (refused
+     * by a later interceptor, a bad upgrade, a client gone) counts for {@link #OPENING_LIFETIME_NANOS}
+     * only, so neither a close nor the memory of this queue depends on it.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> opening = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Queue<Opening> opening = new ConcurrentLinkedQueue<>();
 
-    /** The handshake interceptor that counts {@link #opening} handshakes; registered with this handler. */
+    /** How long an answered handshake may take to open its connection before it no longer counts. */
+    static final long OPENING_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** One answered handshake (identity: each is its own). */
+    private static final class Opening {
+        final String storeId;
+        final long since = System.nanoTime();
+
+        Opening(String storeId) {
+            this.storeId = storeId;
+        }
+
+        boolean expired(long now) {
+            return now - since > OPENING_LIFETIME_NANOS;
+        }
+    }
+
+    /** The handshake interceptor that notes {@link #opening} handshakes; registered with this handler. */
     HandshakeInterceptor openingCounter() {
         return new HandshakeInterceptor() {
             @Override
             public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
                                            Map<String, Object> attributes) {
-                String id = WsMessages.storeId(request.getURI(), "ingest");
-                opening.merge(id, 1, Integer::sum);
-                attributes.put(OPENING, id);
+                dropExpired();
+                Opening o = new Opening(WsMessages.storeId(request.getURI(), "ingest"));
+                opening.add(o);
+                attributes.put(OPENING, o);
                 return true;
             }
 
             @Override
             public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
                                        Exception exception) {
-                if (exception != null) { // a failed handshake never opens a connection
-                    opened(WsMessages.storeId(request.getURI(), "ingest"));
-                }
+                // a handshake that fails here never opens: it expires (the attributes are not at hand)
             }
         };
     }
 
-    private void opened(String id) {
-        if (id != null) {
-            opening.computeIfPresent(id, (k, n) -> n > 1 ? n - 1 : null);
+    private void dropExpired() {
+        long now = System.nanoTime();
+        for (Opening head = opening.peek(); head != null && head.expired(now); head = opening.peek()) {
+            opening.remove(head);
+        }
+    }
+
+    /** The connection of these handshake attributes has opened (or failed to open) its stream. */
+    void opened(Map<String, Object> attributes) {
+        Object o = attributes.remove(OPENING);
+        if (o != null && opening.remove(o)) {
             synchronized (opening) {
                 opening.notifyAll();
             }
         }
+    }
+
+    private boolean isOpening(String id) {
+        long now = System.nanoTime();
+        for (Opening o : opening) {
+            if (o.storeId.equals(id) && !o.expired(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -117,11 +156,12 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
      * answered has opened its stream, so that a close asked right after the frames were sent comes after them.
      */
     void awaitOpened(String id, long maxMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         synchronized (opening) {
             long left;
-            while (opening.containsKey(id) && (left = deadline - System.nanoTime()) > 0) {
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(opening, left);
+            while (isOpening(id) && (left = deadline - System.nanoTime()) > 0) {
+                // woken when a connection opens; rechecks at least every 100 ms for handshakes that expire
+                TimeUnit.NANOSECONDS.timedWait(opening, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
         }
     }
@@ -131,7 +171,7 @@ public class IngestWebSocketHandler extends AbstractWebSocketHandler {
         try {
             openStream(ws);
         } finally {
-            opened((String) ws.getAttributes().remove(OPENING));
+            opened(ws.getAttributes());
         }
     }
 

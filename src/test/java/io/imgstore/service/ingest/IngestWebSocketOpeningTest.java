@@ -3,6 +3,7 @@ package io.imgstore.service.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.server.ServerHttpRequest;
@@ -31,7 +32,8 @@ class IngestWebSocketOpeningTest {
 
     @Test
     void aCloseWaitsForTheOpeningConnectionOfItsStoreOnly() throws Exception {
-        assertThat(counter.beforeHandshake(request, response, handler, new HashMap<>())).isTrue();
+        Map<String, Object> attributes = new HashMap<>();
+        assertThat(counter.beforeHandshake(request, response, handler, attributes)).isTrue();
         long t0 = System.nanoTime();
         handler.awaitOpened("other", 5_000);
         assertThat(millis(t0)).as("another store's close").isLessThan(1_000);
@@ -42,7 +44,7 @@ class IngestWebSocketOpeningTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            counter.afterHandshake(request, response, handler, new IllegalStateException("handshake failed (test)"));
+            handler.opened(attributes); // afterConnectionEstablished, whether the stream opened or not
         });
         t0 = System.nanoTime();
         opens.start();
