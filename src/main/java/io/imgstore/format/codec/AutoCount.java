@@ -10,7 +10,7 @@ final class AutoCount {
     /** The parsed value meaning {@code auto}. */
     static final int AUTO = -1;
 
-    /** Frames of at least this many pixels get a second decoder thread or encoder when set to {@code auto}. */
+    /** Frames of at least this many pixels get a second decoder thread or encoder when set to {@code auto} ({@link #secondThreadPays}). */
     static final long LARGE_FRAME_PIXELS = 1_000_000;
 
     private AutoCount() {
@@ -37,9 +37,11 @@ final class AutoCount {
         throw new IllegalArgumentException("-D" + property + " must be 'auto' or a number >= 0, got '" + value + "'");
     }
 
-    /** Two for frames of {@link #LARGE_FRAME_PIXELS} or more on a machine with two cores or more, else one. */
-    static int forFrame(long width, long height) {
-        boolean large = width * height >= LARGE_FRAME_PIXELS;
-        return large && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+    /**
+     * Whether a second decoder thread or encoder pays for this frame size here: frames of
+     * {@link #LARGE_FRAME_PIXELS} or more on a machine with two cores or more.
+     */
+    static boolean secondThreadPays(long width, long height) {
+        return width * height >= LARGE_FRAME_PIXELS && Runtime.getRuntime().availableProcessors() >= 2;
     }
 }

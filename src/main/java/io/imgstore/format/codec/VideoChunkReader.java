@@ -145,7 +145,7 @@ public final class VideoChunkReader implements AutoCloseable {
      * 0.83-0.93x), so one thread, which also keeps concurrent readers from competing for cores.
      */
     static int autoThreads(int width, int height) {
-        return AutoCount.forFrame(width, height);
+        return AutoCount.secondThreadPays(width, height) ? 2 : 1;
     }
 
     /**

@@ -125,8 +125,6 @@ public final class VideoChunkWriter implements AutoCloseable {
      */
     public static final String PARALLEL_ENCODERS_PROPERTY = "imgstore.encoder.parallel";
 
-
-
     /**
      * Native memory the frames waiting for parallel encoders may take per writer: the caller can be
      * up to one group of pictures per extra encoder ahead. Beyond it (large frames with a long
@@ -430,7 +428,7 @@ public final class VideoChunkWriter implements AutoCloseable {
         }
         int n = AutoCount.parse(PARALLEL_ENCODERS_PROPERTY, System.getProperty(PARALLEL_ENCODERS_PROPERTY, "auto"));
         if (n == AutoCount.AUTO) {
-            n = AutoCount.forFrame(width, height) > 1 ? 2 : 0;
+            n = AutoCount.secondThreadPays(width, height) ? 2 : 0;
         }
         if (n <= 0) {
             return 0;
